@@ -1,0 +1,26 @@
+"""Keras-style automatic names: `dense`, `dense_1`, ... unique per prefix in a session."""
+
+import re
+
+_UIDS = {}
+
+
+def to_snake_case(name):
+    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+    return name.lstrip("_") or "op"
+
+
+def uniquify(prefix):
+    n = _UIDS.get(prefix, 0)
+    _UIDS[prefix] = n + 1
+    return prefix if n == 0 else f"{prefix}_{n}"
+
+
+def reset_uids():
+    from lamina.backend import keras_tensor, random, variable
+
+    _UIDS.clear()
+    keras_tensor._NAMES.clear()
+    variable._AUTO_NAMES.clear()
+    random._SG_NAMES.clear()
