@@ -6,9 +6,40 @@
 (None, 2)
 """
 
-from lamina import backend, config, ops
+from lamina import activations, backend, config, constraints, initializers, ops, regularizers
+from lamina.backend.keras_tensor import KerasTensor
 from lamina.backend.keras_tensor import _install_operators as _install_kt_operators
+from lamina.backend.variable import Variable
 
 _install_kt_operators()
 
+from lamina import layers, models, saving  # noqa: E402
+from lamina.layers import Input, InputLayer, Layer  # noqa: E402
+from lamina.models import Model, Sequential  # noqa: E402
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "Input",
+    "InputLayer",
+    "KerasTensor",
+    "Layer",
+    "Model",
+    "Sequential",
+    "Variable",
+    "activations",
+    "backend",
+    "config",
+    "constraints",
+    "initializers",
+    "layers",
+    "models",
+    "ops",
+    "regularizers",
+    "saving",
+    "version",
+]
+
+
+def version():
+    return __version__

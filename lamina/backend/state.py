@@ -71,22 +71,34 @@ def in_stateless_scope():
 
 
 class name_scope:
-    """Prefixes variable paths, as Keras does (`'sequential/dense/kernel'`)."""
+    """Prefixes variable paths, as Keras does (`'sequential/dense/kernel'`).
 
-    def __init__(self, name):
+    A scope opened by `owner` is not opened again by the same owner directly inside itself, so a
+    layer's `add_weight` inside its own `build` does not give `dense/dense/kernel`.
+    """
+
+    def __init__(self, name, owner=None):
         self.name = name
+        self.owner = owner
+        self._pushed = False
 
     def __enter__(self):
-        _stack("names").append(self.name)
+        stack = _stack("names")
+        top = stack[-1] if stack else None
+        if self.owner is None or top is None or top.owner is not self.owner:
+            stack.append(self)
+            self._pushed = True
         return self
 
     def __exit__(self, *exc):
-        _stack("names").pop()
+        if self._pushed:
+            _stack("names").pop()
+            self._pushed = False
         return False
 
 
 def current_path():
-    return "/".join(_stack("names"))
+    return "/".join(s.name for s in _stack("names"))
 
 
 class CallContext:

@@ -9,6 +9,7 @@
 6.0
 """
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -51,6 +52,12 @@ class Variable:
         self.synchronization = synchronization
         self._constraint = None
         self.regularizer = None
+        # Initial values are computed eagerly even when a layer is built inside a shape trace.
+        with jax.ensure_compile_time_eval():
+            self._init_value(initializer, shape, dtype, name)
+        self._shape = tuple(int(d) for d in self._value.shape)
+
+    def _init_value(self, initializer, shape, dtype, name):
         if callable(initializer) and not hasattr(initializer, "shape"):
             if shape is None:
                 raise ValueError(
@@ -72,7 +79,6 @@ class Variable:
                 f"Variable '{name}': the initial value has shape {tuple(self._value.shape)}, "
                 f"but shape={tuple(shape)} was requested."
             )
-        self._shape = tuple(int(d) for d in self._value.shape)
 
     # -- reading -----------------------------------------------------------------------------
     @property

@@ -1,0 +1,77 @@
+"""`lamina.initializers`: Keras 3 initializers (`glorot_uniform`, `zeros`, ...).
+
+>>> from lamina import initializers
+>>> float(initializers.Constant(2.0)((2,)).sum())
+4.0
+"""
+
+import difflib
+
+from lamina.backend.naming import to_snake_case
+from lamina.initializers.initializer import (
+    Constant,
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    Identity,
+    IdentityInitializer,
+    Initializer,
+    LecunNormal,
+    LecunUniform,
+    Ones,
+    Orthogonal,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+    Zeros,
+    compute_fans,
+)
+from lamina.saving.serialization import deserialize_keras_object, serialize_keras_object
+
+_ALL = [
+    Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity, LecunNormal,
+    LecunUniform, Ones, Orthogonal, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
+    Zeros,
+]
+_BY_NAME = {to_snake_case(c.__name__): c for c in _ALL}
+_BY_NAME.update({c.__name__: c for c in _ALL})
+_BY_NAME.update({"zero": Zeros, "one": Ones, "identity": Identity, "orthogonal": Orthogonal})
+
+
+def serialize(initializer):
+    return serialize_keras_object(initializer)
+
+
+def deserialize(config, custom_objects=None):
+    return deserialize_keras_object(config, "initializers", custom_objects, what="initializer")
+
+
+def get(identifier):
+    """Returns an initializer from a name, a config dict, an instance or a callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        cls = _BY_NAME.get(identifier)
+        if cls is None:
+            close = difflib.get_close_matches(identifier, sorted(_BY_NAME), n=3)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise ValueError(
+                f"Unknown initializer: '{identifier}'.{hint} Valid names include "
+                f"{', '.join(sorted(k for k in _BY_NAME if k.islower()))}."
+            )
+        return cls()
+    if callable(identifier):
+        return identifier
+    raise ValueError(
+        "Could not interpret initializer: expected a name, a dict or a callable. "
+        f"Received: {identifier!r}"
+    )
+
+
+__all__ = [c.__name__ for c in _ALL] + [
+    "IdentityInitializer", "Initializer", "compute_fans", "deserialize", "get", "serialize",
+]

@@ -1,0 +1,143 @@
+"""`Model`: a layer that can be trained (`compile`/`fit`/`evaluate`/`predict`) and saved.
+
+`Model(inputs, outputs)` builds a functional model; subclassing `Model` and writing `call` makes a
+subclassed one.
+
+>>> import lamina as keras
+>>> inputs = keras.Input(shape=(3,))
+>>> model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+>>> type(model).__name__
+'Functional'
+"""
+
+from lamina.backend import state as _state
+from lamina.backend.keras_tensor import any_symbolic_tensors
+from lamina.layers.layer import Layer
+from lamina.models import forward as _forward
+from lamina.saving.object_registry import register_builtin
+from lamina.trainers.trainer import Trainer
+
+
+@register_builtin("models", "keras")
+class Model(Trainer, Layer):
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (len(args) >= 2 or ("inputs" in kwargs and "outputs" in kwargs) or (
+            len(args) == 1 and "outputs" in kwargs
+        )):
+            from lamina.models.functional import Functional
+
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            raise TypeError(
+                f"{type(self).__name__}: a subclassed Model is created without inputs/outputs. To "
+                "build a functional model, call keras.Model(inputs, outputs) directly."
+            )
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        Layer.__init__(self, trainable=trainable, name=name, dtype=dtype, **kwargs)
+        Trainer.__init__(self)
+
+    def __call__(self, *args, **kwargs):
+        # Concrete arrays outside any trace go through a cached jitted forward: one compiled call
+        # instead of one dispatch per op.
+        if (
+            args
+            and self.built
+            and not _state.in_stateless_scope()
+            and _state.get_call_context() is None
+            and not any_symbolic_tensors(args, kwargs)
+            and _forward.eligible(args, kwargs)
+        ):
+            return _forward.call(self, args, kwargs)
+        return Layer.__call__(self, *args, **kwargs)
+
+    def _eager_call(self, *args, **kwargs):
+        return Layer.__call__(self, *args, **kwargs)
+
+    def get_layer(self, name=None, index=None):
+        """Returns a layer by `name` or by `index` (into `model.layers`)."""
+        if index is not None and name is not None:
+            raise ValueError(
+                f"get_layer(): give either `name` or `index`, not both. Received: name={name!r}, index={index}"
+            )
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"get_layer(): model '{self.name}' has {len(layers)} layers, index={index} is out of range."
+                )
+            return layers[index]
+        if name is not None:
+            for layer in layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"get_layer(): no layer named '{name}' in model '{self.name}'. Layer names: "
+                f"{[layer.name for layer in layers]}"
+            )
+        raise ValueError("get_layer(): give a `name` or an `index`.")
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Prints a table of the layers, their output shapes and parameter counts."""
+        from lamina.models.summary import print_summary
+
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
+
+    def build(self, input_shape=None):
+        if self._overrides("call") and input_shape is not None:
+            # A subclassed model is built by tracing `call` on shapes: each sublayer builds itself
+            # as the trace reaches it.
+            from lamina.backend.symbolic import compute_output_spec
+
+            self.built = True
+            _state.push_call_context(_state.CallContext(training=False))
+            try:
+                compute_output_spec(self.call, _specs_from_shape(input_shape))
+            finally:
+                _state.pop_call_context()
+        self.built = True
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        from lamina.saving.saving_api import save_model
+
+        save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        from lamina.saving.saving_api import save_weights
+
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        from lamina.saving.saving_api import load_weights
+
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs):
+        import json
+
+        from lamina.saving.serialization import serialize_keras_object
+
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
+    def get_config(self):
+        if type(self).get_config is Model.get_config and self._overrides("call"):
+            return Layer.get_config(self)
+        return Layer.get_config(self)
+
+
+def _specs_from_shape(input_shape):
+    from lamina.backend.keras_tensor import KerasTensor
+
+    if isinstance(input_shape, (list, tuple)) and input_shape and isinstance(input_shape[0], (list, tuple)):
+        return [KerasTensor(tuple(s)) for s in input_shape]
+    return KerasTensor(tuple(input_shape))

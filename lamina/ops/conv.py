@@ -1,0 +1,3 @@
+"""Placeholder module, filled by its owner."""
+
+__all__ = []

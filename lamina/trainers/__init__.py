@@ -1,0 +1,1 @@
+"""`lamina.trainers`: compile/fit/evaluate/predict, one implementation for every model."""
