@@ -13,7 +13,7 @@ from lamina.backend.variable import Variable
 
 _install_kt_operators()
 
-from lamina import layers, models, saving  # noqa: E402
+from lamina import layers, losses, metrics, models, optimizers, saving  # noqa: E402
 from lamina.layers import Input, InputLayer, Layer  # noqa: E402
 from lamina.models import Model, Sequential  # noqa: E402
 
@@ -33,6 +33,9 @@ __all__ = [
     "constraints",
     "initializers",
     "layers",
+    "losses",
+    "metrics",
+    "optimizers",
     "models",
     "ops",
     "regularizers",
