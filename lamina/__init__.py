@@ -6,7 +6,7 @@
 (None, 2)
 """
 
-from lamina import activations, backend, config, constraints, initializers, ops, regularizers
+from lamina import activations, backend, config, constraints, initializers, ops, random, regularizers
 from lamina.backend.keras_tensor import KerasTensor
 from lamina.backend.keras_tensor import _install_operators as _install_kt_operators
 from lamina.backend.variable import Variable
@@ -38,6 +38,7 @@ __all__ = [
     "optimizers",
     "models",
     "ops",
+    "random",
     "regularizers",
     "saving",
     "version",

@@ -84,11 +84,29 @@ class _EagerSeeds:
         return jnp.array([self.seed % (2**32), self.count], dtype="uint32")
 
 
+_NUMPY_RNG = None
+
+
+def numpy_rng(seed=None):
+    """A NumPy generator for eager, data-independent draws (weight initialisation).
+
+    Drawing initial weights with NumPy avoids compiling one XLA kernel per weight shape, which
+    made building models slow; an int `seed` gives a fixed stream, None the global one.
+    """
+    global _NUMPY_RNG
+    if seed is not None:
+        return np.random.default_rng(int(seed))
+    if _NUMPY_RNG is None:
+        _NUMPY_RNG = np.random.default_rng(_make_default_seed())
+    return _NUMPY_RNG
+
+
 def set_global_seed(seed):
-    global _GLOBAL_SEED, _GLOBAL_GENERATOR
+    global _GLOBAL_SEED, _GLOBAL_GENERATOR, _NUMPY_RNG
     _GLOBAL_SEED = int(seed)
     _pyrandom.seed(seed)
     _GLOBAL_GENERATOR = _EagerSeeds(seed)
+    _NUMPY_RNG = np.random.default_rng(int(seed))
 
 
 def draw_seed(seed):

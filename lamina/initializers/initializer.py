@@ -12,7 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend.dtypes import standardize_dtype
-from lamina.backend.random import SeedGenerator, draw_seed
+from lamina.backend.random import SeedGenerator, draw_seed, numpy_rng
 from lamina.saving.object_registry import register_builtin
 
 _register = register_builtin("initializers", "keras.initializers")
@@ -52,6 +52,12 @@ class _Random(Initializer):
             return draw_seed(int(self.seed))
         return draw_seed(self.seed)
 
+    def _rng(self):
+        """NumPy generator for the draw (None when seeded by a SeedGenerator: use `_key`)."""
+        if isinstance(self.seed, SeedGenerator):
+            return None
+        return numpy_rng(self.seed)
+
     def get_config(self):
         return {"seed": self.seed if not isinstance(self.seed, SeedGenerator) else None}
 
@@ -89,7 +95,7 @@ class RandomNormal(_Random):
 
     def __call__(self, shape, dtype=None):
         dt = standardize_dtype(dtype)
-        return (self.mean + self.stddev * jax.random.normal(self._key(), shape)).astype(dt)
+        return jnp.asarray(self.mean + self.stddev * _normal(self, shape), dt)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
@@ -103,7 +109,7 @@ class RandomUniform(_Random):
 
     def __call__(self, shape, dtype=None):
         dt = standardize_dtype(dtype)
-        return jax.random.uniform(self._key(), shape, minval=self.minval, maxval=self.maxval).astype(dt)
+        return jnp.asarray(_uniform(self, shape, self.minval, self.maxval), dt)
 
     def get_config(self):
         return {"minval": self.minval, "maxval": self.maxval, **super().get_config()}
@@ -117,11 +123,37 @@ class TruncatedNormal(_Random):
 
     def __call__(self, shape, dtype=None):
         dt = standardize_dtype(dtype)
-        x = jax.random.truncated_normal(self._key(), -2.0, 2.0, shape)
-        return (self.mean + self.stddev * x).astype(dt)
+        return jnp.asarray(self.mean + self.stddev * _truncated(self, shape), dt)
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
+
+
+def _normal(init, shape):
+    rng = init._rng()
+    if rng is None:
+        return np.asarray(jax.random.normal(init._key(), shape))
+    return rng.standard_normal(shape, dtype=np.float32)
+
+
+def _uniform(init, shape, lo, hi):
+    rng = init._rng()
+    if rng is None:
+        return np.asarray(jax.random.uniform(init._key(), shape, minval=lo, maxval=hi))
+    return rng.uniform(lo, hi, size=shape).astype(np.float32)
+
+
+def _truncated(init, shape):
+    """Unit normal truncated to [-2, 2] (out-of-range draws are redrawn)."""
+    rng = init._rng()
+    if rng is None:
+        return np.asarray(jax.random.truncated_normal(init._key(), -2.0, 2.0, shape))
+    x = rng.standard_normal(shape, dtype=np.float32)
+    bad = np.abs(x) > 2.0
+    while bad.any():
+        x[bad] = rng.standard_normal(int(bad.sum()), dtype=np.float32)
+        bad = np.abs(x) > 2.0
+    return x
 
 
 def compute_fans(shape):
@@ -168,16 +200,15 @@ class VarianceScaling(_Random):
             fan_in, fan_out = compute_fans(shape)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, n)
-        key = self._key()
         if self.distribution == "truncated_normal":
-            std = math.sqrt(scale) / 0.87962566103423978
-            x = std * jax.random.truncated_normal(key, -2.0, 2.0, shape)
+            # 0.8796... is the stddev of a unit normal truncated to [-2, 2].
+            x = math.sqrt(scale) / 0.87962566103423978 * _truncated(self, shape)
         elif self.distribution == "untruncated_normal":
-            x = math.sqrt(scale) * jax.random.normal(key, shape)
+            x = math.sqrt(scale) * _normal(self, shape)
         else:
             limit = math.sqrt(3.0 * scale)
-            x = jax.random.uniform(key, shape, minval=-limit, maxval=limit)
-        return x.astype(dt)
+            x = _uniform(self, shape, -limit, limit)
+        return jnp.asarray(x, dt)
 
     def get_config(self):
         return {
@@ -225,12 +256,12 @@ class Orthogonal(_Random):
         rows = math.prod(shape[:-1])
         cols = shape[-1]
         flat = (max(rows, cols), min(rows, cols))
-        a = jax.random.normal(self._key(), flat)
-        q, r = jnp.linalg.qr(a)
-        q = q * jnp.sign(jnp.diag(r))
+        a = np.asarray(_normal(self, flat), np.float64)
+        q, r = np.linalg.qr(a)
+        q = q * np.sign(np.diag(r))
         if rows < cols:
             q = q.T
-        return (self.gain * q.reshape(shape)).astype(dt)
+        return jnp.asarray(self.gain * q.reshape(shape), dt)
 
     def get_config(self):
         return {"gain": self.gain, **super().get_config()}
