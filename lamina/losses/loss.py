@@ -9,8 +9,6 @@
 0.5
 """
 
-import jax
-
 from lamina import config
 from lamina.backend.dtype_policy import DTypePolicy
 from lamina.backend.naming import to_snake_case, uniquify
@@ -19,8 +17,21 @@ from lamina.losses.reduction import reduce_weighted_values, standardize_reductio
 from lamina.ops import convert_to_tensor
 
 
+def _is_structure(x):
+    """Dicts, and lists/tuples of arrays, are per-output structures; a list of numbers is data."""
+    if isinstance(x, dict):
+        return True
+    return isinstance(x, (list, tuple)) and any(
+        isinstance(e, dict) or hasattr(e, "shape") and len(getattr(e, "shape", ())) > 0 for e in x
+    )
+
+
 def _to_tensor(x, dtype):
-    return jax.tree_util.tree_map(lambda a: convert_to_tensor(a, dtype=dtype), x)
+    if isinstance(x, dict):
+        return {key: _to_tensor(value, dtype) for key, value in x.items()}
+    if _is_structure(x):
+        return type(x)(_to_tensor(e, dtype) for e in x)
+    return convert_to_tensor(x, dtype=dtype)
 
 
 def _merge_masks(a, b):

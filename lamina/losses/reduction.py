@@ -92,8 +92,8 @@ def reduce_weighted_values(
 ):
     """Weights `values` by `sample_weight` (and `mask`), then applies `reduction`."""
     reduction = standardize_reduction(reduction)
-    dtype = standardize_dtype(dtype)
-    values = convert_to_tensor(values, dtype=dtype)
+    # dtype=None keeps the values' own dtype.
+    values = convert_to_tensor(values, dtype=None if dtype is None else standardize_dtype(dtype))
     if sample_weight is not None:
         sample_weight = convert_to_tensor(sample_weight, dtype=dtype)
     sample_weight = apply_mask(sample_weight, mask, values.dtype, reduction)

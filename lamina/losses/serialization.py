@@ -55,11 +55,13 @@ def unknown_name_error(kind, name, valid_names):
     )
 
 
-def deserialize_object(config, objects, kind, custom_objects=None):
+def deserialize_object(config, objects, kind, custom_objects=None, functions=None):
     """Rebuilds a loss/metric from a name or a serialized dict.
 
     `objects` maps names to the built-in classes and functions; `custom_objects` adds the user's.
     A class found by name is instantiated with its config (or with no arguments for a bare name).
+    `functions` maps names to the functions a `{"class_name": "function"}` config may name
+    (default: the functions among `objects`).
     """
     if config is None:
         return None
@@ -78,9 +80,12 @@ def deserialize_object(config, objects, kind, custom_objects=None):
     class_name = config["class_name"]
     inner = config.get("config")
     if class_name == "function":
-        if inner not in table or inspect.isclass(table[inner]):
-            raise unknown_name_error(f"{kind} function", inner, list(objects))
-        return table[inner]
+        if functions is None:
+            functions = {k: v for k, v in objects.items() if not inspect.isclass(v)}
+        functions = {**functions, **(custom_objects or {})}
+        if inner not in functions or inspect.isclass(functions[inner]):
+            raise unknown_name_error(f"{kind} function", inner, list(functions))
+        return functions[inner]
     registered = config.get("registered_name")
     for key in (registered, class_name):
         if key and key in table and inspect.isclass(table[key]):
