@@ -6,14 +6,23 @@
 (None, 2)
 """
 
-from lamina import activations, backend, config, constraints, initializers, ops, random, regularizers
+from lamina import (
+    activations,
+    backend,
+    config,
+    constraints,
+    initializers,
+    ops,
+    random,
+    regularizers,
+)
 from lamina.backend.keras_tensor import KerasTensor
 from lamina.backend.keras_tensor import _install_operators as _install_kt_operators
 from lamina.backend.variable import Variable
 
 _install_kt_operators()
 
-from lamina import layers, losses, metrics, models, optimizers, saving  # noqa: E402
+from lamina import callbacks, layers, losses, metrics, models, optimizers, saving, utils  # noqa: E402
 from lamina.layers import Input, InputLayer, Layer  # noqa: E402
 from lamina.models import Model, Sequential  # noqa: E402
 
@@ -29,6 +38,7 @@ __all__ = [
     "Variable",
     "activations",
     "backend",
+    "callbacks",
     "config",
     "constraints",
     "initializers",
@@ -41,6 +51,7 @@ __all__ = [
     "random",
     "regularizers",
     "saving",
+    "utils",
     "version",
 ]
 

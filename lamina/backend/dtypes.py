@@ -18,7 +18,7 @@ def standardize_dtype(dtype):
     """Returns the canonical string name of `dtype` (None means `floatx()`)."""
     if dtype is None:
         return config.floatx()
-    if hasattr(dtype, "name") and isinstance(getattr(dtype, "name"), str) and not isinstance(dtype, str):
+    if hasattr(dtype, "name") and isinstance(dtype.name, str) and not isinstance(dtype, str):
         # DTypePolicy objects and numpy/jax dtypes both carry a name.
         if hasattr(dtype, "variable_dtype"):
             return dtype.variable_dtype

@@ -11,7 +11,6 @@ first layer), and otherwise on its first call.
 2
 """
 
-from lamina.backend import state as _state
 from lamina.backend.keras_tensor import KerasTensor
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.layer import Layer

@@ -73,14 +73,17 @@ def resolve_metric(identifier, y_true_shape, y_pred_shape):
     if isinstance(identifier, str) and identifier in ("crossentropy", "ce"):
         return _crossentropy_for(identifier, y_true_shape, y_pred_shape)
     obj = metrics.get(identifier)
-    if isinstance(obj, metrics.Metric):
-        return obj
-    if callable(obj):
-        if isinstance(obj, type):
-            return obj()
+    if isinstance(obj, type):
+        obj = obj()
+    if not isinstance(obj, metrics.Metric):
+        if not callable(obj):
+            raise ValueError(f"compile(): could not interpret metric {identifier!r}.")
         name = getattr(identifier, "__name__", None) or getattr(obj, "__name__", "metric")
-        return metrics.MeanMetricWrapper(obj, name=name)
-    raise ValueError(f"compile(): could not interpret metric {identifier!r}.")
+        obj = metrics.MeanMetricWrapper(obj, name=name)
+    if isinstance(identifier, str):
+        # Logs use the name the user wrote ('mae', not 'mean_absolute_error'), as Keras does.
+        obj.name = identifier
+    return obj
 
 
 def _kind(y_true_shape, y_pred_shape):
@@ -114,6 +117,12 @@ def _crossentropy_for(name, y_true_shape, y_pred_shape):
         "categorical": metrics.CategoricalCrossentropy,
     }[_kind(y_true_shape, y_pred_shape)]
     return cls(name=name)
+
+
+def _wrapper_class():
+    from lamina import metrics
+
+    return metrics.MeanMetricWrapper
 
 
 class CompiledLosses:
@@ -174,6 +183,13 @@ class CompiledMetrics:
                     if multi:
                         obj.name = f"{self.output_names[i]}_{obj.name}"
                     self.entries.append((i, obj, weighted))
+        # A user function may reduce over the batch itself (`K.mean(y_pred)`), which padded rows
+        # would bias; the trainer then runs the last partial batch unpadded.
+        self.has_custom_functions = any(
+            isinstance(m, _wrapper_class()) and not getattr(getattr(m, "fn", None), "_keras_module", None)
+            and getattr(getattr(m, "fn", None), "__module__", "").split(".")[0] != "lamina"
+            for _, m, _ in self.entries
+        )
         names = [m.name for _, m, _ in self.entries]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:

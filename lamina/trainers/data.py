@@ -170,6 +170,13 @@ class ArrayData:
             return np.concatenate([np.arange(s, min(s + b, n)) for s in starts])
         return self._rng.permutation(n) if self.shuffle else np.arange(n)
 
+    def split_partial(self, idx):
+        """(full rows, last partial row or None): for running the partial batch unpadded."""
+        last = idx[self.steps - 1] if self.steps else None
+        if last is not None and (last < 0).any():
+            return idx[: self.steps - 1], last[last >= 0][None, :]
+        return idx[: self.steps], None
+
     def index_matrix(self, rows_multiple=1):
         """(rows, batch) int32 sample indices for one epoch; -1 marks padding.
 
@@ -192,18 +199,21 @@ class ArrayData:
         return idx
 
 
-def gather_batch(arrays, idx):
-    """Inside a compiled step: the batch for an index row (padding rows use index 0)."""
+def gather_batch(arrays, idx, padded=True):
+    """Inside a compiled step: the batch for an index row (padding rows use index 0).
+
+    With `padded=False` the row has no padding and no pad mask is made.
+    """
     x, y, sw = arrays
     safe = jnp.maximum(idx, 0)
-    pad_mask = (idx >= 0).astype(jnp.float32)
+    pad_mask = (idx >= 0).astype(jnp.float32) if padded else None
 
     def take(a):
         return jnp.take(a, safe, axis=0)
 
     xb = jax.tree_util.tree_map(take, x)
     yb = None if y is None else jax.tree_util.tree_map(take, y)
-    swb = None if sw is None else take(sw) * pad_mask
+    swb = None if sw is None else (take(sw) * pad_mask if padded else take(sw))
     return xb, yb, swb, pad_mask
 
 
@@ -223,7 +233,21 @@ class GeneratorData:
             self.steps = steps
         self.batch_size = None
         self._iter = None
+        self._pending = None
         self.has_sample_weight = None
+
+    def peek(self):
+        """The first batch, standardized, without consuming it from the stream."""
+        if self.is_pydataset:
+            return self._standardize(self.source[0])
+        if self._pending is None:
+            if self._iter is None:
+                self._iter = iter(self.source)
+            try:
+                self._pending = next(self._iter)
+            except StopIteration:
+                raise ValueError("The data generator yielded no batches.") from None
+        return self._standardize(self._pending)
 
     def on_epoch_begin(self):
         if self.is_pydataset and hasattr(self.source, "on_epoch_begin"):
@@ -244,7 +268,10 @@ class GeneratorData:
         count = 0
         while self.steps is None or count < self.steps:
             try:
-                item = next(it) if not self.is_pydataset else next(it)
+                if self._pending is not None:
+                    item, self._pending = self._pending, None
+                else:
+                    item = next(it)
             except StopIteration:
                 if not self.is_pydataset:
                     self._iter = None

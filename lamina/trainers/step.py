@@ -42,7 +42,7 @@ def _select(active, new, old):
     return jax.tree_util.tree_map(lambda n, o: jnp.where(active, n, o), new, old)
 
 
-def make_array_fn(model, kind, lists, K):
+def make_array_fn(model, kind, lists, K, padded=True):
     """A jitted `fn(state, arrays, idx_matrix, start, num_steps) -> (state, logs)`.
 
     `kind` is 'train' or 'test'. For K == 1 the scan is skipped.
@@ -51,7 +51,7 @@ def make_array_fn(model, kind, lists, K):
     metric_vars = lists[3]
 
     def one(state, arrays, idx):
-        return step(state, gather_batch(arrays, idx))
+        return step(state, gather_batch(arrays, idx, padded))
 
     if K == 1:
         def fn(state, arrays, idx_matrix, start, num_steps):

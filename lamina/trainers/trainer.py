@@ -18,7 +18,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend import state as _state
-from lamina.trainers import compile_utils, data as data_lib, step as step_lib
+from lamina.trainers import compile_utils
+from lamina.trainers import data as data_lib
+from lamina.trainers import step as step_lib
 
 
 def _flat(struct):
@@ -304,20 +306,28 @@ class Trainer:
     def _internal_train_step(self, state, batch):
         tv, ntv, ov, mv = state
         x, y, sw, pad_mask = batch
-        grad_fn = jax.value_and_grad(self._forward_and_loss, has_aux=True)
+        def scaled(*args):
+            loss, aux = self._forward_and_loss(*args)
+            # Loss scaling (mixed float16): apply() divides the gradients back.
+            return self._scale_loss(loss), aux
+
+        grad_fn = jax.value_and_grad(scaled, has_aux=True)
         (loss, (y_pred, ntv, mv)), grads = grad_fn(tv, ntv, mv, x, y, sw, pad_mask, True)
         tv, ov = self._apply_optimizer(tv, ov, grads)
         mv = self._update_metrics(mv, y, y_pred, sw, pad_mask)
         return (tv, ntv, ov, mv)
 
+    def _scale_loss(self, loss):
+        if getattr(self.optimizer, "loss_scale_factor", None) is None:
+            return loss
+        return self.optimizer.scale_loss(loss)
+
     def _apply_optimizer(self, tv, ov, grads):
         lists = self._state_lists
         mapping = list(zip(lists[0], tv)) + list(zip(lists[2], ov))
         with _state.StatelessScope(mapping) as scope:
+            # apply() also projects variables through their constraints, as Keras does.
             self.optimizer.apply(grads, lists[0])
-            for v in lists[0]:
-                if v.constraint is not None:
-                    v.assign(v.constraint(v.value))
         new_tv = [_current(scope, v, val) for v, val in zip(lists[0], tv)]
         new_ov = [_current(scope, v, val) for v, val in zip(lists[2], ov)]
         return new_tv, new_ov
@@ -398,6 +408,10 @@ class Trainer:
             return 1
         return max(1, min(16, data.steps))
 
+    def _pads_last_batch(self):
+        cm = self._compiled_metrics
+        return not (cm is not None and cm.has_custom_functions) and not self._overrides_method("compute_loss")
+
     def _custom_step(self, kind):
         name = {"train": "train_step", "test": "test_step"}[kind]
         return self._overrides_method(name)
@@ -452,6 +466,9 @@ class Trainer:
             callbacks.on_epoch_end(epoch, _sorted_logs(epoch_logs))
             if self.stop_training:
                 break
+        if hasattr(self.optimizer, "finalize_variable_values"):
+            # With use_ema=True this leaves the averaged weights in the model, as in Keras.
+            self.optimizer.finalize_variable_values(self.trainable_variables)
         callbacks.on_train_end(_sorted_logs(epoch_logs))
         return self.history
 
@@ -467,18 +484,32 @@ class Trainer:
         user_hooks = _user_batch_hooks(callbacks, kind)
         if data.kind == "arrays" and not self._custom_step(kind):
             K = self._choose_steps_per_execution(kind, callbacks, data)
-            fn = self._get_fn((kind, "arrays", K), lambda: step_lib.make_array_fn(self, kind, lists, K))
-            idx = jnp.asarray(data.index_matrix(rows_multiple=K))
+            padded = self._pads_last_batch()
             arrays = data.arrays()
-            for start in range(0, data.steps, K):
-                last = min(start + K, data.steps) - 1
-                on_begin(start)
-                state, logs = fn(state, arrays, idx, start, data.steps)
-                if user_hooks:
-                    step_lib.write_state(lists, state)
-                on_end(last, logs)
-                if self.stop_training and kind == "train":
-                    break
+            idx = data.index_matrix(rows_multiple=K if padded else 1)
+            runs = [(K, idx, data.steps)]
+            if not padded:
+                full, partial = data.split_partial(idx)
+                k_full = K if len(full) >= K else 1
+                rows = -(-len(full) // k_full) * k_full
+                full = np.concatenate([full, np.full((rows - len(full), full.shape[1]), -1, np.int32)]) if rows > len(full) else full
+                runs = [(k_full, full, data.steps - (partial is not None))]
+                if partial is not None:
+                    runs.append((1, partial, 1))
+            offset = 0
+            for k, matrix, n_rows in runs:
+                fn = self._get_fn((kind, "arrays", k, padded), lambda k=k: step_lib.make_array_fn(self, kind, lists, k, padded))
+                matrix = jnp.asarray(matrix)
+                for start in range(0, n_rows, k):
+                    last = offset + min(start + k, n_rows) - 1
+                    on_begin(offset + start)
+                    state, logs = fn(state, arrays, matrix, start, n_rows)
+                    if user_hooks:
+                        step_lib.write_state(lists, state)
+                    on_end(last, logs)
+                    if self.stop_training and kind == "train":
+                        break
+                offset += n_rows
         else:
             custom = self._custom_step(kind)
             fn = self._get_fn((kind, "custom" if custom else "batches"), lambda: (
@@ -508,15 +539,7 @@ class Trainer:
             x, y, _ = data.arrays()
             spec = lambda a: jax.ShapeDtypeStruct((data.batch_size,) + tuple(a.shape[1:]), a.dtype)  # noqa: E731
             return jax.tree_util.tree_map(spec, x), (None if y is None else jax.tree_util.tree_map(spec, y))
-        if getattr(data, "_peeked", None) is None:
-            first = next(iter(data.batches()))
-            data._peeked = first
-            if not data.is_pydataset:
-                # Put the peeked batch back in front of the stream.
-                rest = data._iter
-                data._iter = _chain_first(first, rest)
-                data._raw_first = True
-        x, y, _, _ = data._peeked
+        x, y, _, _ = data.peek()
         spec = lambda a: jax.ShapeDtypeStruct(np.shape(a), np.asarray(a).dtype)  # noqa: E731
         return jax.tree_util.tree_map(spec, x), (None if y is None else jax.tree_util.tree_map(spec, y))
 
@@ -682,12 +705,6 @@ def _array_batches(data):
     x, y, sw = data.arrays()
     for row in idx:
         yield data_lib.gather_batch((x, y, sw), jnp.asarray(row))
-
-
-def _chain_first(first, rest):
-    yield first
-    if rest is not None:
-        yield from rest
 
 
 def _to_python(v):
