@@ -46,7 +46,8 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     return x1, x2
 
 
-def _divide_no_nan(x, y):
+def divide_no_nan(x, y):
+    """`x / y`, with 0 wherever `y` is 0."""
     safe = jnp.where(y == 0, jnp.ones_like(y), y)
     return jnp.where(y == 0, jnp.zeros_like(x), x / safe)
 
@@ -63,7 +64,7 @@ def apply_mask(sample_weight, mask, dtype, reduction):
     if reduction in ("mean", "sum_over_batch_size"):
         total = jnp.asarray(mask.size, dtype)
         kept = jnp.sum(mask.astype(dtype))
-        float_mask = jnp.where(mask.astype(bool), _divide_no_nan(total, kept), jnp.zeros((), dtype))
+        float_mask = jnp.where(mask.astype(bool), divide_no_nan(total, kept), jnp.zeros((), dtype))
     else:
         float_mask = mask.astype(dtype)
     if sample_weight is None:
@@ -84,7 +85,7 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
         divisor = jnp.sum(sample_weight).astype(loss.dtype)
     else:
         divisor = jnp.asarray(values.size, loss.dtype)
-    return _divide_no_nan(loss, divisor)
+    return divide_no_nan(loss, divisor)
 
 
 def reduce_weighted_values(

@@ -29,17 +29,17 @@ def serialize_object(obj, keras_module):
     return {
         "module": keras_module if builtin else cls.__module__,
         "class_name": cls.__name__,
-        "config": _plain(obj.get_config()),
+        "config": plain_config(obj.get_config()),
         "registered_name": None if builtin else cls.__name__,
     }
 
 
-def _plain(value):
+def plain_config(value):
     """Config values as JSON-friendly Python values (nested objects serialized)."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain_config(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain_config(v) for v in value]
     if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
         return value.tolist()
     return value

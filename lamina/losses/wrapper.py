@@ -11,7 +11,7 @@ import jax
 
 from lamina.losses.loss import Loss
 from lamina.losses.reduction import squeeze_or_expand_to_same_rank
-from lamina.losses.serialization import _plain, serialize_object
+from lamina.losses.serialization import plain_config, serialize_object
 
 
 class LossFunctionWrapper(Loss):
@@ -35,7 +35,7 @@ class LossFunctionWrapper(Loss):
     def get_config(self):
         config = super().get_config()
         config["fn"] = serialize_object(self.fn, "keras.losses")
-        config.update(_plain(self._fn_kwargs))
+        config.update(plain_config(self._fn_kwargs))
         return config
 
     @classmethod

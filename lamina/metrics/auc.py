@@ -13,9 +13,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina import config
+from lamina.losses.reduction import divide_no_nan
 from lamina.metrics import confusion_utils as cu
 from lamina.metrics.metric import Metric
-from lamina.metrics.reduction_metrics import _divide_no_nan
 from lamina.ops import convert_to_tensor
 
 
@@ -181,7 +181,7 @@ class AUC(Metric):
         if self.label_weights is None:
             return jnp.mean(by_label)
         weighted = jnp.sum(by_label * self.label_weights)
-        return _divide_no_nan(weighted, jnp.sum(self.label_weights))
+        return divide_no_nan(weighted, jnp.sum(self.label_weights))
 
     def interpolate_pr_auc(self):
         """PR-AUC with precision interpolated between thresholds (Davis & Goadrich, 2006).
@@ -195,13 +195,13 @@ class AUC(Metric):
         p = tp + self.false_positives.value
         dtp = tp[: n - 1] - tp[1:]
         dp = p[: n - 1] - p[1:]
-        slope = _divide_no_nan(dtp, jnp.maximum(dp, 0))
+        slope = divide_no_nan(dtp, jnp.maximum(dp, 0))
         intercept = tp[1:] - slope * p[1:]
         both_positive = (p[: n - 1] > 0) & (p[1:] > 0)
         ratio = jnp.where(
-            both_positive, _divide_no_nan(p[: n - 1], jnp.maximum(p[1:], 0)), jnp.ones_like(p[1:])
+            both_positive, divide_no_nan(p[: n - 1], jnp.maximum(p[1:], 0)), jnp.ones_like(p[1:])
         )
-        increments = _divide_no_nan(
+        increments = divide_no_nan(
             slope * (dtp + intercept * jnp.log(ratio)), jnp.maximum(tp[1:] + fn[1:], 0)
         )
         return self._average_over_labels(increments)
@@ -216,15 +216,15 @@ class AUC(Metric):
         fp = self.false_positives.value
         tn = self.true_negatives.value
         fn = self.false_negatives.value
-        recall = _divide_no_nan(tp, tp + fn)
+        recall = divide_no_nan(tp, tp + fn)
         if self.curve == AUCCurve.ROC:
-            x, y = _divide_no_nan(fp, fp + tn), recall
+            x, y = divide_no_nan(fp, fp + tn), recall
         elif self.curve == AUCCurve.PR:
-            x, y = recall, _divide_no_nan(tp, tp + fp)
+            x, y = recall, divide_no_nan(tp, tp + fp)
         else:
-            scale = _divide_no_nan(tp + fn, tn + fp)
-            recall_gain = 1.0 - scale * _divide_no_nan(fn, tp)
-            precision_gain = 1.0 - scale * _divide_no_nan(fp, tp)
+            scale = divide_no_nan(tp + fn, tn + fp)
+            recall_gain = 1.0 - scale * divide_no_nan(fn, tp)
+            precision_gain = 1.0 - scale * divide_no_nan(fp, tp)
             recall_gain = jnp.maximum(jnp.where(tp == 0, 0.0, recall_gain), 0.0)
             precision_gain = jnp.where(tp == 0, 1.0, precision_gain)
             x, y = recall_gain, precision_gain

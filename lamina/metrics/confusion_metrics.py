@@ -8,9 +8,9 @@
 
 import jax.numpy as jnp
 
+from lamina.losses.reduction import divide_no_nan
 from lamina.metrics import confusion_utils as cu
 from lamina.metrics.metric import Metric
-from lamina.metrics.reduction_metrics import _divide_no_nan
 
 
 class _ConfusionMatrixConditionCount(Metric):
@@ -133,7 +133,7 @@ class _PrecisionRecallBase(Metric):
 
     def result(self):
         tp = self.true_positives.value
-        value = _divide_no_nan(tp, tp + getattr(self, self._second_name).value)
+        value = divide_no_nan(tp, tp + getattr(self, self._second_name).value)
         return value[0] if len(self.thresholds) == 1 else value
 
     def reset_state(self):

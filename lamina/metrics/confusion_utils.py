@@ -118,11 +118,9 @@ def _update_compared(variables, y_true, y_pred, thresholds, multi_label, sample_
         # (thresholds, batch, labels): counts are kept per label.
         pred_is_pos = y_pred[None] > thresholds[:, None, None]
         label_is_pos = jnp.broadcast_to(y_true.astype(bool)[None], pred_is_pos.shape)
-        reduce_axes = 1
     else:
         pred_is_pos = jnp.reshape(y_pred, (1, -1)) > thresholds[:, None]
         label_is_pos = jnp.broadcast_to(jnp.reshape(y_true.astype(bool), (1, -1)), pred_is_pos.shape)
-        reduce_axes = 1
     weights = None
     if sample_weight is not None:
         weights = jnp.broadcast_to(sample_weight.astype(y_pred.dtype), shape)
@@ -135,8 +133,8 @@ def _update_compared(variables, y_true, y_pred, thresholds, multi_label, sample_
     def count(label, pred, dtype):
         both = label & pred
         if weights is None:
-            return jnp.sum(both.astype(dtype), axis=reduce_axes)
-        return jnp.sum(jnp.where(both, weights.astype(dtype), jnp.zeros((), dtype)), axis=reduce_axes)
+            return jnp.sum(both.astype(dtype), axis=1)
+        return jnp.sum(jnp.where(both, weights.astype(dtype), jnp.zeros((), dtype)), axis=1)
 
     pred_is_neg = ~pred_is_pos
     label_is_neg = ~label_is_pos

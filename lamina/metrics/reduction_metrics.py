@@ -11,15 +11,10 @@ import jax.numpy as jnp
 
 from lamina.backend.dtypes import standardize_dtype
 from lamina.losses.masking import get_keras_mask
-from lamina.losses.reduction import apply_mask, squeeze_or_expand_to_same_rank
-from lamina.losses.serialization import _plain, serialize_object
+from lamina.losses.reduction import apply_mask, divide_no_nan, squeeze_or_expand_to_same_rank
+from lamina.losses.serialization import plain_config, serialize_object
 from lamina.metrics.metric import Metric
 from lamina.ops import convert_to_tensor
-
-
-def _divide_no_nan(x, y):
-    safe = jnp.where(y == 0, jnp.ones_like(y), y)
-    return jnp.where(y == 0, jnp.zeros_like(x), x / safe)
 
 
 def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
@@ -103,7 +98,7 @@ class Mean(Metric):
         self.count.assign(0)
 
     def result(self):
-        return _divide_no_nan(self.total.value, self.count.value.astype(self.dtype))
+        return divide_no_nan(self.total.value, self.count.value.astype(self.dtype))
 
 
 class NameDtypeConfigMixin:
@@ -146,7 +141,7 @@ class MeanMetricWrapper(Mean):
     def get_config(self):
         config = super().get_config()
         config["fn"] = serialize_object(self._fn, "keras.metrics")
-        config.update(_plain(self._fn_kwargs))
+        config.update(plain_config(self._fn_kwargs))
         return config
 
     @classmethod
