@@ -223,3 +223,16 @@ def test_resolve_loss_matches_keras_compile(identifier, shapes):
     assert ours.name == ref.name
     if hasattr(ref, "fn"):
         assert ours.fn.__name__ == ref.fn.__name__
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16", "float16"])
+def test_loss_dtype_sets_the_result_dtype_like_keras(k, dtype):
+    rng = np.random.default_rng(1)
+    y_true = rng.normal(size=(4, 3)).astype("float32")
+    y_pred = rng.normal(size=(4, 3)).astype("float32")
+    ours = losses.MeanSquaredError(dtype=dtype)(y_true, y_pred, sample_weight=np.ones(4))
+    ref = k.losses.MeanSquaredError(dtype=dtype)(y_true, y_pred, sample_weight=np.ones(4))
+    assert str(ours.dtype) == str(ref.dtype) == dtype
+    np.testing.assert_allclose(
+        np.asarray(ours, "float32"), np.asarray(ref, "float32"), rtol=1e-2
+    )

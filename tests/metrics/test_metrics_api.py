@@ -327,3 +327,18 @@ def test_resolve_metric_wraps_functions_and_keeps_instances():
         metrics.resolve_metric(None, (8, 1), (8, 1))
     with pytest.raises(ValueError, match="resolve_metric"):
         metrics.resolve_accuracy("mae", (8, 1), (8, 1))
+
+
+def test_unknown_function_config_is_rejected_with_names():
+    with pytest.raises(ValueError, match="binary_accuracy"):
+        metrics.deserialize({"class_name": "function", "config": "binary_acuracy"})
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_metric_dtype_sets_state_and_result_dtype_like_keras(k, dtype):
+    ours, ref = metrics.Mean(dtype=dtype), k.metrics.Mean(dtype=dtype)
+    for m in (ours, ref):
+        m.update_state(np.array([1.0, 2.5], "float32"))
+    assert [v.dtype for v in ours.variables] == [v.dtype for v in ref.variables]
+    assert str(ours.result().dtype) == str(ref.result().dtype)
+    assert float(ours.result()) == float(ref.result())
