@@ -325,6 +325,10 @@ class Lambda(Layer):
 
     def compute_output_spec(self, inputs, mask=None, training=None):
         if self._output_shape is None:
+            if mask is None and self._fn_expects_mask_arg and isinstance(inputs, KerasTensor) and inputs.ndim >= 2:
+                # Symbolic tensors carry no mask; trace with the usual (batch, steps) mask shape so
+                # a function that reads its mask can still be shape-inferred.
+                mask = KerasTensor(inputs.shape[:-1], dtype="bool")
             kwargs = {k: v for k, v in (("mask", mask), ("training", training)) if v is not None}
             return self._trace(inputs, **kwargs)
         shapes = jax.tree_util.tree_map(
