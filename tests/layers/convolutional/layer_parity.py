@@ -4,8 +4,9 @@ Shared by the convolution, pooling, normalization, regularization, reshaping and
 (their conftest.py files put this folder on `sys.path`). One call compares, for the same
 constructor arguments and the same weights (copied from Keras with `set_weights`): the outputs,
 the weights after the call (moving statistics), weight names/shapes/order, `count_params`, the
-`get_config` keys and plain values, the symbolic output shape, and the gradients of a weighted sum
-of the outputs with respect to the input and to the trainable weights.
+`get_config` keys and plain values (and that a config written by Keras loads here), the symbolic
+output shape, and the gradients of a weighted sum of the outputs with respect to the input and to
+the trainable weights.
 """
 
 import jax
@@ -34,6 +35,11 @@ def assert_config_matches(keras_layer, lamina_layer):
             assert kv == lv, f"config[{key!r}]: keras {kv!r}, lamina {lv!r}"
     clone = type(lamina_layer).from_config(lc)
     assert clone.get_config() == lc
+    # A config written by Keras (e.g. read from a .keras file) rebuilds the same layer here.
+    from_keras = type(lamina_layer).from_config(kc).get_config()
+    for key, kv in kc.items():
+        if not isinstance(kv, dict):
+            assert from_keras[key] == kv, f"from Keras config[{key!r}]: {from_keras[key]!r} != {kv!r}"
 
 
 def _stateless_grads(layer, x, weights, call_kwargs):
