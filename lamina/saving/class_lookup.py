@@ -162,6 +162,11 @@ def missing_objects(config, custom_objects=None, kind=None):
 
     Walks the whole config (nested layers, initializers, losses, ...) without building anything,
     so one error can list everything the user must provide.
+
+    >>> missing_objects({"module": "keras.layers", "class_name": "Dense",
+    ...                  "config": {"name": "d", "kernel_regularizer": {
+    ...                      "module": "my_lib", "class_name": "MyReg", "config": {}}}})
+    [('MyReg', "Dense 'd'")]
     """
     missing = []
     _scan(config, custom_objects, kind, "the model", missing)

@@ -6,6 +6,14 @@
 * `model.weights.h5`: the layers' and optimizer's variables by object path (`weights_io`)
 
 Entries are stored uncompressed, in that order, as Keras does.
+
+>>> import io, zipfile
+>>> import lamina as keras
+>>> from lamina.saving.keras_archive import write_archive
+>>> buffer = io.BytesIO()
+>>> write_archive(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]), buffer)
+>>> zipfile.ZipFile(buffer).namelist()
+['metadata.json', 'config.json', 'model.weights.h5']
 """
 
 import datetime

@@ -7,6 +7,22 @@ of `layer.trainable_weights + layer.non_trainable_weights`.
 
 By default layers are matched by position (the n-th layer with weights in the model takes the
 n-th layer with weights in the file), as Keras does; `by_name=True` matches them by name.
+
+>>> import io, h5py, numpy as np
+>>> import lamina as keras
+>>> from lamina.saving.legacy_h5 import load_legacy_weights
+>>> buffer = io.BytesIO()
+>>> with h5py.File(buffer, "w") as f:
+...     f.attrs["layer_names"] = [b"dense"]
+...     g = f.create_group("dense")
+...     g.attrs["weight_names"] = [b"dense/kernel:0", b"dense/bias:0"]
+...     _ = g.create_dataset("dense/kernel:0", data=np.ones((2, 1), "float32"))
+...     _ = g.create_dataset("dense/bias:0", data=np.zeros(1, "float32"))
+>>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+>>> with h5py.File(buffer, "r") as f:
+...     load_legacy_weights(model, f, "old.h5")
+>>> model.get_weights()[0].ravel().tolist()
+[1.0, 1.0]
 """
 
 import warnings

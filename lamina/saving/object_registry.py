@@ -112,7 +112,11 @@ def is_registered(obj):
 
 def get_registered_object(name, custom_objects=None, module_objects=None):
     """Finds what `name` refers to: open `custom_object_scope`s, then `custom_objects`, then the
-    registrations, then `module_objects`; None if nothing matches."""
+    registrations, then `module_objects`; None if nothing matches.
+
+    >>> get_registered_object("NotDefinedAnywhere") is None
+    True
+    """
     for scope in reversed(getattr(_local, "scopes", [])):
         if name in scope:
             return scope[name]

@@ -47,7 +47,15 @@ def _check_overwrite(filepath, overwrite):
 
 # ---------------------------------------------------------------------------------- models
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
-    """Saves `model` as a `.keras` archive (a path ending in `.keras`, or a binary file object)."""
+    """Saves `model` as a `.keras` archive (a path ending in `.keras`, or a binary file object).
+
+    >>> import io
+    >>> import lamina as keras
+    >>> buffer = io.BytesIO()
+    >>> keras.saving.save_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]), buffer)
+    >>> buffer.getvalue()[:2]
+    b'PK'
+    """
     save_format = kwargs.pop("save_format", None)
     if save_format not in (None, "keras"):
         raise ValueError(
@@ -102,6 +110,14 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     `custom_objects` maps names to your own classes/functions (or register them with
     `@lamina.saving.register_keras_serializable()`); `compile=False` skips re-compiling;
     `safe_mode=False` allows loading lambdas stored as bytecode (only for trusted files).
+
+    >>> import io
+    >>> import lamina as keras
+    >>> buffer = io.BytesIO()
+    >>> keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, name="out")]).save(buffer)
+    >>> _ = buffer.seek(0)
+    >>> keras.saving.load_model(buffer).layers[-1].name
+    'out'
     """
     if _is_fileobj(filepath):
         return _load_from_fileobj(filepath, "<file object>", custom_objects, compile, safe_mode)
@@ -173,7 +189,13 @@ def model_from_config(config, custom_objects=None, compile=True, safe_mode=True,
 
 
 def model_from_json(json_string, custom_objects=None):
-    """Builds a model from `model.to_json()` output (the architecture; weights are not included)."""
+    """Builds a model from `model.to_json()` output (the architecture; weights are not included).
+
+    >>> import lamina as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    >>> keras.saving.model_from_json(model.to_json()).output_shape
+    (None, 3)
+    """
     try:
         config = json.loads(json_string)
     except json.JSONDecodeError as e:
@@ -183,7 +205,15 @@ def model_from_json(json_string, custom_objects=None):
 
 # ---------------------------------------------------------------------------------- weights
 def save_weights(model, filepath, overwrite=True, **kwargs):
-    """Saves the model's variables (and optimizer state) to a `.weights.h5` file."""
+    """Saves the model's variables (and optimizer state) to a `.weights.h5` file.
+
+    >>> import os, tempfile
+    >>> import lamina as keras
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.weights.h5")
+    >>> keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]).save_weights(path)
+    >>> os.path.exists(path)
+    True
+    """
     import h5py
 
     kwargs.pop("max_shard_size", None)
@@ -202,7 +232,20 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
 
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
-    """Loads weights saved by `save_weights` or `save` (lamina or Keras 3), or Keras 2 `.h5`."""
+    """Loads weights saved by `save_weights` or `save` (lamina or Keras 3), or Keras 2 `.h5`.
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import lamina as keras
+    >>> def make():
+    ...     return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> source, target = make(), make()
+    >>> path = os.path.join(tempfile.mkdtemp(), "w.weights.h5")
+    >>> source.save_weights(path)
+    >>> target.load_weights(path)
+    >>> bool(np.array_equal(source.get_weights()[0], target.get_weights()[0]))
+    True
+    """
     import h5py
 
     by_name = kwargs.pop("by_name", False)

@@ -7,6 +7,18 @@ take over with `save_own_variables(store)` / `load_own_variables(store)`, as in 
 
 Loading checks everything before assigning anything, so a file that does not fit the model leaves
 the model unchanged, and the error names the file, the layer and the shapes.
+
+>>> import io, h5py
+>>> import lamina as keras
+>>> from lamina.saving.weights_io import load_state, save_state
+>>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+>>> buffer = io.BytesIO()
+>>> with h5py.File(buffer, "w") as f:
+...     save_state(model, f)
+...     sorted(f["layers/dense/vars"])
+['0', '1']
+>>> with h5py.File(buffer, "r") as f:
+...     load_state(model, f, "in-memory file")
 """
 
 import warnings
