@@ -14,6 +14,7 @@ tensors (`keras.Input`) records a graph node.
 [(4, 3), (3,)]
 """
 
+import functools
 import inspect
 
 import jax
@@ -37,6 +38,24 @@ _SHAPE_KWARGS = ("input_shape", "input_dim", "batch_size", "batch_input_shape")
 
 
 class Layer(Operation):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        original = cls.__dict__.get("build")
+        if original is not None and not getattr(original, "_marks_built", False):
+            # `layer.build(shape)` called directly (as Keras users do) must name the weights
+            # under the layer and mark it built, exactly as a first call would.
+            @functools.wraps(original)
+            def build(self, *args, **kw):
+                with _state.name_scope(self.name, owner=self):
+                    result = original(self, *args, **kw)
+                self.built = True
+                if self._build_shapes_dict is None and args and not kw:
+                    self._build_shapes_dict = {"input_shape": args[0]}
+                return result
+
+            build._marks_built = True
+            cls.build = build
+
     def __new__(cls, *args, **kwargs):
         obj = super().__new__(cls)
         # Remembered for the automatic get_config of user layers that do not write one.
@@ -144,6 +163,8 @@ class Layer(Operation):
                     "along the axes its weights depend on."
                 )
         dtype = dtype or self._dtype_policy.variable_dtype
+        # A frozen layer creates frozen variables (also when frozen before it is built).
+        trainable = bool(trainable) and self.trainable
         if initializer is None:
             initializer = "glorot_uniform" if "float" in str(dtype) else "zeros"
         init = _initializers.get(initializer)

@@ -78,11 +78,7 @@ class Functional(Model):
         self._inputs = flat_in
         self._outputs = flat_out
         self._nodes = self._topological_nodes()
-        layers = []
-        for node in self._nodes:
-            op = node.operation
-            if isinstance(op, Layer) and op not in layers:
-                layers.append(op)
+        layers = [op for op in self._layers_in_keras_order() if isinstance(op, Layer)]
         names = {}
         for layer in layers:
             if layer.name in names:
@@ -100,6 +96,7 @@ class Functional(Model):
     def _topological_nodes(self):
         input_ids = {id(t) for t in self._inputs}
         order, visiting, done = [], set(), set()
+        first_seen = {}  # operation id -> pre-order index: breaks ties as Keras does
 
         def visit(tensor, path_out):
             h = tensor._keras_history
@@ -108,6 +105,7 @@ class Functional(Model):
             node = h.operation._inbound_nodes[h.node_index]
             if id(node) in done:
                 return
+            first_seen.setdefault(id(h.operation), len(first_seen))
             if id(tensor) in input_ids:
                 done.add(id(node))
                 order.append(node)
@@ -133,7 +131,32 @@ class Functional(Model):
         for t in self._inputs:
             if id(t) not in used_inputs:
                 order.insert(0, t._keras_history.operation._inbound_nodes[t._keras_history.node_index])
+                first_seen.setdefault(id(t._keras_history.operation), -1)
+        self._first_seen = first_seen
         return order
+
+    def _layers_in_keras_order(self):
+        """Operations by decreasing depth from the outputs, ties by first visit (Keras's order).
+
+        `model.layers`, and so `weights`/`get_weights`/`set_weights`, follow this order, which
+        makes weight lists interchangeable with Keras's.
+        """
+        node_depth, op_depth = {}, {}
+        in_graph = {id(n) for n in self._nodes}
+        for node in reversed(self._nodes):
+            depth = max(node_depth.setdefault(id(node), 0), op_depth.get(id(node.operation), 0))
+            op_depth[id(node.operation)] = depth
+            node_depth[id(node)] = depth
+            for parent in node.parent_nodes:
+                if id(parent) in in_graph:
+                    node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+        ops, seen = [], set()
+        for node in self._nodes:
+            if id(node.operation) not in seen:
+                seen.add(id(node.operation))
+                ops.append(node.operation)
+        ops.sort(key=lambda op: (-op_depth.get(id(op), 0), self._first_seen.get(id(op), 0)))
+        return ops
 
     # ------------------------------------------------------------------ properties
     @property
@@ -208,8 +231,9 @@ class Functional(Model):
         for name, t, v in zip(self.input_names, flat_in, values):
             shape = tuple(np.shape(v)) if not hasattr(v, "shape") else tuple(v.shape)
             expected = t.shape
+            # The batch axis is never checked, as in Keras: any batch size may be fed.
             if len(shape) != len(expected) or any(
-                e is not None and s is not None and e != s for e, s in zip(expected, shape)
+                e is not None and s is not None and e != s for e, s in zip(expected[1:], shape[1:])
             ):
                 raise ValueError(
                     f"Input '{name}' of model '{self.name}' expects shape {expected}, received "
@@ -252,7 +276,11 @@ class Functional(Model):
                     out_masks = out_mask if isinstance(out_mask, (list, tuple)) else [out_mask] * len(node.outputs)
                     for t, m in zip(node.outputs, out_masks):
                         masks[id(t)] = m
-        return jax.tree_util.tree_map(lambda t: tensor_values[id(t)], self._outputs_struct, is_leaf=_is_kt)
+        outputs = self._outputs_struct
+        if isinstance(outputs, (list, tuple)) and len(outputs) == 1 and _is_kt(outputs[0]):
+            # Keras returns a single array for `Model(x, [y])`.
+            outputs = outputs[0]
+        return jax.tree_util.tree_map(lambda t: tensor_values[id(t)], outputs, is_leaf=_is_kt)
 
     def compute_output_spec(self, inputs, training=None, mask=None):
         return super().compute_output_spec(inputs)

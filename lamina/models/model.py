@@ -88,8 +88,16 @@ class Model(Trainer, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
         """Prints a table of the layers, their output shapes and parameter counts."""
+        from lamina.models.sequential import Sequential
         from lamina.models.summary import print_summary
 
+        if isinstance(self, Sequential) and not self.built:
+            raise ValueError(
+                f"Sequential model '{self.name}' has not been built yet, so summary() has no "
+                "shapes or weights to show: weights are created from the input shape. Start the "
+                "model with keras.Input(shape=...) (or pass input_shape= to the first layer), or "
+                "call the model on a batch of data first."
+            )
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
 

@@ -51,72 +51,20 @@ def structure_per_output(value, output_names, what, single_ok=True):
     return [value] * n
 
 
-def resolve_loss(identifier):
+def resolve_loss(identifier, y_true_shape=None, y_pred_shape=None):
     from lamina import losses
 
     if identifier is None:
         return None
-    obj = losses.get(identifier)
-    if isinstance(obj, losses.Loss):
-        return obj
-    if callable(obj):
-        name = getattr(identifier, "__name__", None) or getattr(obj, "__name__", "loss")
-        return losses.LossFunctionWrapper(obj, name=name)
-    raise ValueError(f"compile(): could not interpret loss {identifier!r}.")
+    if y_pred_shape is None:
+        return losses.get(identifier) if not (isinstance(identifier, str) and identifier in ("crossentropy", "ce")) else identifier
+    return losses.resolve_loss(identifier, y_true_shape, y_pred_shape)
 
 
 def resolve_metric(identifier, y_true_shape, y_pred_shape):
     from lamina import metrics
 
-    if isinstance(identifier, str) and identifier in ("accuracy", "acc"):
-        return _accuracy_for(identifier, y_true_shape, y_pred_shape)
-    if isinstance(identifier, str) and identifier in ("crossentropy", "ce"):
-        return _crossentropy_for(identifier, y_true_shape, y_pred_shape)
-    obj = metrics.get(identifier)
-    if isinstance(obj, type):
-        obj = obj()
-    if not isinstance(obj, metrics.Metric):
-        if not callable(obj):
-            raise ValueError(f"compile(): could not interpret metric {identifier!r}.")
-        name = getattr(identifier, "__name__", None) or getattr(obj, "__name__", "metric")
-        obj = metrics.MeanMetricWrapper(obj, name=name)
-    if isinstance(identifier, str):
-        # Logs use the name the user wrote ('mae', not 'mean_absolute_error'), as Keras does.
-        obj.name = identifier
-    return obj
-
-
-def _kind(y_true_shape, y_pred_shape):
-    p_last = y_pred_shape[-1] if y_pred_shape else 1
-    if p_last == 1:
-        return "binary"
-    t_rank, p_rank = len(y_true_shape), len(y_pred_shape)
-    t_last = y_true_shape[-1] if y_true_shape else 1
-    if t_rank < p_rank or (t_last == 1 and p_last != 1):
-        return "sparse"
-    return "categorical"
-
-
-def _accuracy_for(name, y_true_shape, y_pred_shape):
-    from lamina import metrics
-
-    cls = {
-        "binary": metrics.BinaryAccuracy,
-        "sparse": metrics.SparseCategoricalAccuracy,
-        "categorical": metrics.CategoricalAccuracy,
-    }[_kind(y_true_shape, y_pred_shape)]
-    return cls(name=name)
-
-
-def _crossentropy_for(name, y_true_shape, y_pred_shape):
-    from lamina import metrics
-
-    cls = {
-        "binary": metrics.BinaryCrossentropy,
-        "sparse": metrics.SparseCategoricalCrossentropy,
-        "categorical": metrics.CategoricalCrossentropy,
-    }[_kind(y_true_shape, y_pred_shape)]
-    return cls(name=name)
+    return metrics.resolve_metric(identifier, y_true_shape, y_pred_shape)
 
 
 def _wrapper_class():
@@ -128,12 +76,12 @@ def _wrapper_class():
 class CompiledLosses:
     """The per-output losses, their weights, and the trackers that log them."""
 
-    def __init__(self, loss, loss_weights, output_names):
+    def __init__(self, loss, loss_weights, output_names, y_true_shapes, y_pred_shapes):
         from lamina import metrics
 
         self.output_names = list(output_names)
         per_output = structure_per_output(loss, self.output_names, "loss")
-        self.losses = [resolve_loss(x) for x in per_output]
+        self.losses = [resolve_loss(x, t, p) for x, t, p in zip(per_output, y_true_shapes, y_pred_shapes)]
         weights = structure_per_output(loss_weights, self.output_names, "loss_weights")
         self.weights = [1.0 if w is None else float(w) for w in weights]
         active = [i for i, lf in enumerate(self.losses) if lf is not None]

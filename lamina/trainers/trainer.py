@@ -179,11 +179,12 @@ class Trainer:
             names = self._output_names()
             if len(names) != len(flat_pred):
                 names = [f"output_{i}" for i in range(len(flat_pred))] if len(flat_pred) > 1 else names[:1]
-            self._compiled_losses = compile_utils.CompiledLosses(
-                self._compile_args["loss"], self._compile_args["loss_weights"], names
-            )
             y_flat = self._align_targets(y_spec, names)
             y_shapes = [tuple(t.shape) if t is not None else tuple(p.shape) for t, p in zip(y_flat, flat_pred)]
+            self._compiled_losses = compile_utils.CompiledLosses(
+                self._compile_args["loss"], self._compile_args["loss_weights"], names,
+                y_shapes, [tuple(p.shape) for p in flat_pred],
+            )
             self._compiled_metrics = compile_utils.CompiledMetrics(
                 self._compile_args["metrics"], self._compile_args["weighted_metrics"], names,
                 y_shapes, [tuple(p.shape) for p in flat_pred],
@@ -734,13 +735,11 @@ def _should_validate(epoch, freq):
 
 
 def _resolve_verbose(verbose):
-    if verbose == "auto":
-        import sys
+    from lamina.utils.io_utils import resolve_verbose
 
-        return 1 if getattr(sys.stdout, "isatty", lambda: False)() else 2
-    if verbose not in (0, 1, 2):
+    if verbose not in ("auto", 0, 1, 2):
         raise ValueError(f"verbose must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
-    return verbose
+    return resolve_verbose(verbose)
 
 
 def _flat_specs(spec):
@@ -781,13 +780,11 @@ def _all_layers(model):
 
 def _user_batch_hooks(callbacks, kind):
     """True when a callback other than History/ProgbarLogger wants every batch of `kind`."""
-    from lamina.callbacks import Callback, History, ProgbarLogger
+    from lamina.callbacks import History, ProgbarLogger
 
-    hooks = {"train": ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"),
-             "test": ("on_test_batch_begin", "on_test_batch_end")}[kind]
     for cb in getattr(callbacks, "callbacks", []):
         if isinstance(cb, (History, ProgbarLogger)):
             continue
-        if any(getattr(type(cb), h, None) is not getattr(Callback, h, None) for h in hooks):
+        if getattr(cb, f"_implements_{kind}_batch_hooks", lambda: True)():
             return True
     return False

@@ -111,14 +111,6 @@ def test_trainable_false_in_constructor_freezes_the_layer():
     assert len(layer.non_trainable_weights) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead: add_weight creates Variables with trainable=True even when the layer is frozen "
-    "(Dense(..., trainable=False), or layer.trainable=False before build); Layer.trainable_weights "
-    "of the layer itself is [] but Variable.trainable stays True, so a parent model's "
-    "trainable_weights (filtered on v.trainable) includes them and fit() would train them. Keras "
-    "creates them with trainable=False.",
-)
 def test_frozen_at_construction_stays_frozen_inside_a_model(keras3):
     x = lamina.Input(shape=(4,))
     model = lamina.Model(x, layers.Dense(2)(layers.Dense(3, trainable=False, name="frozen")(x)))
@@ -130,12 +122,6 @@ def test_frozen_at_construction_stays_frozen_inside_a_model(keras3):
     assert len(kmodel.trainable_weights) == 2 and kmodel.get_layer("frozen").kernel.trainable is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead: freezing a layer before it is built (layer.trainable=False, then first call) "
-    "leaves the new Variables trainable=True, so the parent Sequential still lists them in "
-    "trainable_weights (Keras does not).",
-)
 def test_frozen_before_build_stays_frozen_in_sequential():
     model = lamina.Sequential([layers.Dense(3), layers.Dense(2)])
     model.layers[0].trainable = False
@@ -266,11 +252,6 @@ def test_stateless_call_uses_the_given_values():
     np.testing.assert_allclose(grad, np.repeat(x.sum(0)[:, None], 2, axis=1), rtol=1e-5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead: consequence of the trainable=True Variables of a layer frozen at construction: "
-    "model.fit() updates the weights of Dense(..., trainable=False).",
-)
 def test_fit_leaves_a_layer_frozen_at_construction_unchanged():
     x = lamina.Input(shape=(4,))
     model = lamina.Model(x, layers.Dense(1)(layers.Dense(3, trainable=False, name="frozen")(x)))
