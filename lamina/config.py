@@ -78,3 +78,10 @@ def dtype_policy():
     from lamina.backend.dtype_policy import dtype_policy as _get
 
     return _get()
+
+
+def enable_unsafe_deserialization():
+    """Allows loading Lambda bytecode from files (only for files you trust)."""
+    from lamina.saving.safe_mode import enable_unsafe_deserialization as _enable
+
+    _enable()

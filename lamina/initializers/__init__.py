@@ -37,7 +37,10 @@ _ALL = [
 ]
 _BY_NAME = {to_snake_case(c.__name__): c for c in _ALL}
 _BY_NAME.update({c.__name__: c for c in _ALL})
-_BY_NAME.update({"zero": Zeros, "one": Ones, "identity": Identity, "orthogonal": Orthogonal})
+_BY_NAME.update({"zero": Zeros, "one": Ones, "identity": Identity, "orthogonal": Orthogonal,
+                 # Keras's short aliases.
+                 "uniform": RandomUniform, "normal": RandomNormal, "random_uniform": RandomUniform,
+                 "random_normal": RandomNormal, "truncated_normal": TruncatedNormal})
 
 
 def serialize(initializer):

@@ -450,7 +450,10 @@ class Layer(Operation):
         )
         with _state.StatelessScope(mapping) as scope:
             outputs = self(*args, **kwargs)
-            losses = list(self.losses) if return_losses else None
+            losses = list(self.losses)
+        # `compute_loss` called after this (the Keras 3 JAX custom-step pattern) must see the
+        # losses computed from these variable values, not from the Variables' stored values.
+        object.__setattr__(self, "_losses_override", losses)
         new_nt = [
             scope.get_current_value(v) if scope.get_current_value(v) is not None else v.value
             for v in self.non_trainable_variables

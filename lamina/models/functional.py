@@ -286,6 +286,9 @@ class Functional(Model):
         return super().compute_output_spec(inputs)
 
     # ------------------------------------------------------------------ config
+    def get_build_config(self):
+        return {"input_shape": None}
+
     def get_config(self):
         from lamina.models.functional_config import functional_config
 

@@ -21,19 +21,32 @@ from lamina.trainers.trainer import Trainer
 @register_builtin("models", "keras")
 class Model(Trainer, Layer):
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (len(args) >= 2 or ("inputs" in kwargs and "outputs" in kwargs) or (
+        functional_args = len(args) >= 2 or ("inputs" in kwargs and "outputs" in kwargs) or (
             len(args) == 1 and "outputs" in kwargs
-        )):
+        )
+        if functional_args:
             from lamina.models.functional import Functional
+            from lamina.models.sequential import Sequential
 
-            return Functional.__new__(Functional, *args, **kwargs)
+            if cls is Model:
+                return Functional.__new__(Functional, *args, **kwargs)
+            assert Sequential  # subclasses decide in __init__ (see below), as Keras does
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
-        if args or "inputs" in kwargs or "outputs" in kwargs:
+        if len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or ("inputs" in kwargs and "outputs" in kwargs):
+            # `super().__init__(inputs, outputs)` in a Model subclass: a functional model that keeps
+            # the subclass's methods (train_step, compute_loss, ...), as in Keras.
+            from lamina.models.functional import Functional
+
+            object.__setattr__(self, "__class__", _functional_subclass(type(self)))
+            Functional.__init__(self, *args, **kwargs)
+            return
+        if args:
             raise TypeError(
-                f"{type(self).__name__}: a subclassed Model is created without inputs/outputs. To "
-                "build a functional model, call keras.Model(inputs, outputs) directly."
+                f"{type(self).__name__}: Model() got unexpected positional arguments {args!r}. A "
+                "functional model is keras.Model(inputs, outputs); a subclassed model calls "
+                "super().__init__() with keyword arguments only (name=, trainable=, dtype=)."
             )
         trainable = kwargs.pop("trainable", True)
         name = kwargs.pop("name", None)
@@ -138,9 +151,30 @@ class Model(Trainer, Layer):
         return json.dumps(serialize_keras_object(self), **kwargs)
 
     def get_config(self):
-        if type(self).get_config is Model.get_config and self._overrides("call"):
-            return Layer.get_config(self)
         return Layer.get_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        if {"layers", "input_layers", "output_layers"} <= set(config):
+            # A functional config (e.g. Model.from_config(model.get_config())).
+            from lamina.models.functional import Functional
+            from lamina.models.functional_config import functional_from_config
+
+            return functional_from_config(Functional if cls is Model else cls, config, custom_objects)
+        return super().from_config(config)
+
+
+_FUNCTIONAL_SUBCLASSES = {}
+
+
+def _functional_subclass(cls):
+    from lamina.models.functional import Functional
+
+    sub = _FUNCTIONAL_SUBCLASSES.get(cls)
+    if sub is None:
+        sub = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__})
+        _FUNCTIONAL_SUBCLASSES[cls] = sub
+    return sub
 
 
 def _specs_from_shape(input_shape):

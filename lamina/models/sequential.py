@@ -244,7 +244,10 @@ class Sequential(Model):
             if build is not None:
                 cfg["build_config"] = build
             layer_configs.append(cfg)
-        return {**Layer.get_config(self), "layers": layer_configs}
+        config = {**Layer.get_config(self), "layers": layer_configs}
+        if self.built and self._graph_inputs is not None:
+            config["build_input_shape"] = list(self._graph_inputs[0].shape)
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

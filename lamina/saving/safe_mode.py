@@ -15,60 +15,58 @@ False
 import threading
 
 _local = threading.local()
-_GLOBAL_UNSAFE = [False]
+_DEFAULT_SAFE_MODE = [True]
 
 
-def _lambda_module():
-    """The Lambda layer's module when it keeps a safe-mode setting of its own (kept in step)."""
-    import sys
+def set_safe_mode(safe_mode):
+    """Sets the process-wide default: `False` allows loading stored bytecode everywhere.
 
-    module = sys.modules.get("lamina.layers.core.lambda_layer")
-    if module is None or getattr(module, "in_safe_mode", in_safe_mode) is in_safe_mode:
-        return None
-    return module
-
-
-def in_safe_mode():
-    """True unless an enclosing `SafeModeScope(False)` or `enable_unsafe_deserialization()`."""
-    stack = getattr(_local, "stack", None)
-    if stack:
-        return stack[-1]
-    if _GLOBAL_UNSAFE[0]:
-        return False
-    other = _lambda_module()
-    return True if other is None else bool(other.in_safe_mode())
-
-
-class SafeModeScope:
-    """`with SafeModeScope(safe_mode):` sets whether stored code may be loaded inside it."""
-
-    def __init__(self, safe_mode=True):
-        self.safe_mode = True if safe_mode is None else bool(safe_mode)
-
-    def __enter__(self):
-        if not hasattr(_local, "stack"):
-            _local.stack = []
-        _local.stack.append(self.safe_mode)
-        other = _lambda_module()
-        self._other = other.SafeModeScope(self.safe_mode) if other is not None else None
-        if self._other is not None:
-            self._other.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        if self._other is not None:
-            self._other.__exit__(*exc)
-        _local.stack.pop()
-        return False
+    >>> from lamina.saving.safe_mode import in_safe_mode, set_safe_mode
+    >>> set_safe_mode(False); in_safe_mode()
+    False
+    >>> set_safe_mode(True); in_safe_mode()
+    True
+    """
+    if not isinstance(safe_mode, bool):
+        raise TypeError(f"set_safe_mode: expected True or False. Received: safe_mode={safe_mode!r}")
+    _DEFAULT_SAFE_MODE[0] = safe_mode
 
 
 def enable_unsafe_deserialization():
     """Allows loading stored Python bytecode (lambdas) everywhere, as Keras's function of that
     name does. Only do this for files you trust."""
-    _GLOBAL_UNSAFE[0] = True
-    other = _lambda_module()
-    if other is not None:
-        other.enable_unsafe_deserialization()
+    set_safe_mode(False)
+
+
+def in_safe_mode():
+    """True unless an enclosing `SafeModeScope(False)` or `set_safe_mode(False)` says otherwise."""
+    for value in reversed(getattr(_local, "stack", None) or []):
+        if value is not None:
+            return value
+    return _DEFAULT_SAFE_MODE[0]
+
+
+class SafeModeScope:
+    """`with SafeModeScope(safe_mode):` sets whether stored code may be loaded inside it.
+
+    `SafeModeScope(None)` keeps the enclosing setting (what loaders pass when the user did not
+    choose).
+    """
+
+    def __init__(self, safe_mode=True):
+        if safe_mode is not None and not isinstance(safe_mode, bool):
+            raise TypeError(f"SafeModeScope: expected True, False or None. Received: {safe_mode!r}")
+        self.safe_mode = safe_mode
+
+    def __enter__(self):
+        if not hasattr(_local, "stack"):
+            _local.stack = []
+        _local.stack.append(self.safe_mode)
+        return self
+
+    def __exit__(self, *exc):
+        _local.stack.pop()
+        return False
 
 
 def refuse_stored_code(where):

@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 
 from lamina.backend import state as _state
+from lamina.distribution import trainer_hooks as hooks
 from lamina.trainers.data import gather_batch
 
 
@@ -51,7 +52,7 @@ def make_array_fn(model, kind, lists, K, padded=True):
     metric_vars = lists[3]
 
     def one(state, arrays, idx):
-        return step(state, gather_batch(arrays, idx, padded))
+        return step(state, hooks.constrain_batch(gather_batch(arrays, idx, padded)))
 
     if K == 1:
         def fn(state, arrays, idx_matrix, start, num_steps):
@@ -77,19 +78,27 @@ def make_batch_fn(model, kind, lists):
     metric_vars = lists[3]
 
     def fn(state, batch):
-        state = step(state, batch)
+        state = step(state, hooks.constrain_batch(batch))
         return state, metric_results(model, metric_vars, state[3])
 
     return jax.jit(fn)
 
 
 def make_custom_fn(model, kind, lists):
-    """For user-overridden `train_step`/`test_step` (Keras 3 JAX signature: `(state, data)`)."""
-    user = model.train_step if kind == "train" else model.test_step
+    """For user-overridden `train_step`/`test_step` (Keras 3 JAX signatures).
 
-    def fn(state, data):
-        logs, state = user(state, data)
-        return tuple(list(s) for s in state), logs
+    `train_step(state, data)` takes and returns `(trainable, non_trainable, optimizer, metrics)`;
+    `test_step` the same without the optimizer values.
+    """
+    if kind == "train":
+        def fn(state, data):
+            logs, new = model.train_step(tuple(state), data)
+            return tuple(list(s) for s in new), logs
+    else:
+        def fn(state, data):
+            tv, ntv, ov, mv = state
+            logs, (tv, ntv, mv) = model.test_step((tv, ntv, mv), data)
+            return (list(tv), list(ntv), ov, list(mv)), logs
 
     return jax.jit(fn)
 

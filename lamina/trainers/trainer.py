@@ -13,11 +13,14 @@ Logs stay on the device until the progress bar or a callback reads them.
 2
 """
 
+import inspect
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend import state as _state
+from lamina.distribution import trainer_hooks as hooks
 from lamina.trainers import compile_utils
 from lamina.trainers import data as data_lib
 from lamina.trainers import step as step_lib
@@ -78,6 +81,7 @@ class Trainer:
         self._compiled_losses = None
         self._compiled_metrics = None
         self._fn_cache = {}
+        object.__setattr__(self, "_fn_caches", {})
         self.compiled = True
         self.stop_training = False
 
@@ -100,8 +104,10 @@ class Trainer:
 
     def compile_from_config(self, config):
         from lamina import losses, optimizers
+        from lamina.saving.compile_io import deserialize_compile_config
 
-        config = dict(config)
+        # Keras writes metric/loss objects as serialized dicts; turn them back into objects.
+        config = dict(deserialize_compile_config(config))
         opt = config.pop("optimizer", "rmsprop")
         opt = optimizers.deserialize(opt) if isinstance(opt, dict) else optimizers.get(opt)
         loss = config.pop("loss", None)
@@ -191,6 +197,7 @@ class Trainer:
             )
             self._check_targets(y_flat, flat_pred, names)
             self._fn_cache = {}
+            object.__setattr__(self, "_fn_caches", {})
         if self.optimizer is not None and not getattr(self.optimizer, "built", False):
             self.optimizer.build(self.trainable_variables)
 
@@ -260,23 +267,18 @@ class Trainer:
         )
         with _state.StatelessScope(mapping) as scope:
             y_pred = self._eager_forward(x, training=training)
-            loss = self._compute_loss_padded(x, y, y_pred, sw, pad_mask)
-            extra = self.losses
-            if extra:
-                loss = loss + sum(jnp.sum(v).astype("float32") for v in extra)
+            loss = self._compute_loss_padded(x, y, y_pred, sw, pad_mask, training)
             n_valid = jnp.sum(pad_mask) if pad_mask is not None else _batch_size(x)
             self._loss_tracker.update_state(loss, sample_weight=n_valid)
         new_nt = [_current(scope, v, val) for v, val in zip(lists[1], nt_values)]
         new_mv = [_current(scope, v, val) for v, val in zip(lists[3], metric_values)]
         return loss, (y_pred, new_nt, new_mv)
 
-    def _compute_loss_padded(self, x, y, y_pred, sw, pad_mask):
+    def _compute_loss_padded(self, x, y, y_pred, sw, pad_mask, training=True):
         if self._overrides_method("compute_loss"):
-            scale = None if pad_mask is None else pad_mask.shape[0] / jnp.maximum(jnp.sum(pad_mask), 1.0)
-            w = sw if sw is not None else pad_mask
-            if w is not None and scale is not None:
-                w = w * scale
-            return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=w, training=True)
+            # A user compute_loss sees unpadded batches (see _pads_last_batch).
+            kwargs = {"training": training} if "training" in inspect.signature(self.compute_loss).parameters else {}
+            return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sw, **kwargs)
         names = self._compiled_losses.output_names
         y_flat = self._align_targets(y, names)
         pred_flat = _flat(y_pred)
@@ -286,13 +288,29 @@ class Trainer:
         n_valid = jnp.sum(pad_mask) if pad_mask is not None else _batch_size(x)
         for i, tracker in self._compiled_losses.trackers:
             tracker.update_state(per_output[i], sample_weight=n_valid)
-        return total
+        return total + self._regularization_loss()
+
+    def _regularization_loss(self):
+        override = self.__dict__.get("_losses_override")
+        if override is not None:
+            object.__setattr__(self, "_losses_override", None)
+            extra = override
+        else:
+            extra = self.losses
+        if not extra:
+            return jnp.zeros((), "float32")
+        return sum(jnp.sum(v).astype("float32") for v in extra)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The total loss: compiled losses plus `model.losses` (Keras 3 signature)."""
+        if self._compiled_losses is None:
+            raise RuntimeError(
+                f"compute_loss() needs the losses given to compile(); model '{self.name}' has not "
+                "been compiled, or not run on data yet."
+            )
         names = self._compiled_losses.output_names
-        total, _ = self._compiled_losses(self._align_targets(y, names), _flat(y_pred), sample_weight, None)
-        return total
+        total, per_output = self._compiled_losses(self._align_targets(y, names), _flat(y_pred), sample_weight, None)
+        return total + self._regularization_loss()
 
     def _overrides_method(self, name):
         return getattr(type(self), name) is not getattr(Trainer, name)
@@ -347,16 +365,18 @@ class Trainer:
         return step_lib.metric_results(self, self._state_lists[3], state[3]), state
 
     def test_step(self, state, data):
+        """Keras 3 JAX signature: `state` is `(trainable, non_trainable, metrics)` values."""
+        tv, ntv, mv = state
         x, y, sw = _unpack(data)
-        state = self._internal_test_step(tuple(list(s) for s in state), (x, y, sw, None))
-        return step_lib.metric_results(self, self._state_lists[3], state[3]), state
+        tv, ntv, _, mv = self._internal_test_step((list(tv), list(ntv), [], list(mv)), (x, y, sw, None))
+        return step_lib.metric_results(self, self._state_lists[3], mv), (tv, ntv, mv)
 
     def predict_step(self, state, data):
+        """Keras 3 JAX signature: returns `(outputs, non_trainable_values)`."""
         x, _, _ = _unpack(data)
         tv, ntv = state[0], state[1]
-        lists = self._state_lists
-        with _state.StatelessScope(list(zip(lists[0], tv)) + list(zip(lists[1], ntv))):
-            return self._eager_forward(x, training=False), (tv, ntv)
+        outputs, ntv = self.stateless_call(tv, ntv, x, training=False)
+        return outputs, ntv
 
     def predict_step_fn(self, x):
         return self._eager_forward(x, training=False)
@@ -389,10 +409,11 @@ class Trainer:
     def _refresh_state_lists(self):
         object.__setattr__(self, "_cached_state_lists", None)
         lists = self._state_lists
+        # Compiled steps depend on which variables are trainable; keep one cache per set, so
+        # toggling `trainable` (GAN-style alternation) does not recompile every time.
         key = tuple(len(x) for x in lists) + tuple(id(v) for v in lists[0])
-        if key != self.__dict__.get("_state_key"):
-            object.__setattr__(self, "_state_key", key)
-            self._fn_cache = {}
+        caches = self.__dict__.setdefault("_fn_caches", {})
+        self._fn_cache = caches.setdefault(key, {})
         return lists
 
     def _choose_steps_per_execution(self, kind, callbacks, data):
@@ -410,6 +431,8 @@ class Trainer:
         return max(1, min(16, data.steps))
 
     def _pads_last_batch(self):
+        # Padding is exact for lamina's own losses and metrics; a user compute_loss or a metric
+        # that reduces over the batch itself sees the real last batch instead (one more compile).
         cm = self._compiled_metrics
         return not (cm is not None and cm.has_custom_functions) and not self._overrides_method("compute_loss")
 
@@ -454,7 +477,10 @@ class Trainer:
                                      validation_steps, what="fit")
         callbacks = self._make_callbacks(callbacks, verbose, epochs, train.steps)
         self.stop_training = False
+        object.__setattr__(self, "_initial_epoch", None)
         callbacks.on_train_begin()
+        # BackupAndRestore sets where an interrupted fit resumes, as in Keras.
+        initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch
         epoch_logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
@@ -478,7 +504,7 @@ class Trainer:
         first_batch = self._peek_spec(data)
         self._prepare(*first_batch)
         lists = self._refresh_state_lists()
-        state = step_lib.read_state(lists)
+        state = hooks.place_state(lists, step_lib.read_state(lists))
         logs = {}
         on_begin = callbacks.on_train_batch_begin if kind == "train" else callbacks.on_test_batch_begin
         on_end = callbacks.on_train_batch_end if kind == "train" else callbacks.on_test_batch_end
@@ -486,7 +512,7 @@ class Trainer:
         if data.kind == "arrays" and not self._custom_step(kind):
             K = self._choose_steps_per_execution(kind, callbacks, data)
             padded = self._pads_last_batch()
-            arrays = data.arrays()
+            arrays = hooks.place_arrays(data.arrays())
             idx = data.index_matrix(rows_multiple=K if padded else 1)
             runs = [(K, idx, data.steps)]
             if not padded:
@@ -520,6 +546,7 @@ class Trainer:
                 data.on_epoch_begin()
             for i, (x, y, sw, pad) in enumerate(batches):
                 on_begin(i)
+                x, y, sw, pad = hooks.place_batch((x, y, sw, pad))
                 if custom:
                     packed = (x,) if y is None else ((x, y) if sw is None else (x, y, sw))
                     state, logs = fn(state, packed)
@@ -702,10 +729,12 @@ def _unpack_validation(validation_data):
 
 
 def _array_batches(data):
+    """Unpadded batches, for user-written steps (the last one may be smaller)."""
     idx = data.index_matrix()
     x, y, sw = data.arrays()
     for row in idx:
-        yield data_lib.gather_batch((x, y, sw), jnp.asarray(row))
+        xb, yb, swb, _ = data_lib.gather_batch((x, y, sw), jnp.asarray(row[row >= 0]), padded=False)
+        yield xb, yb, swb, None
 
 
 def _to_python(v):

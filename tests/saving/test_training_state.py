@@ -196,8 +196,6 @@ def test_backup_requires_a_built_model():
         cb.on_train_begin()
 
 
-@pytest.mark.xfail(strict=True, reason="Trainer.fit does not yet start from model._initial_epoch, "
-                                       "which BackupAndRestore sets (Keras's contract)")
 def test_interrupted_fit_resumes_from_last_epoch(data, tmp_path):
     x, y = data
     straight, crashed, resumed = make_model(), make_model(), make_model()

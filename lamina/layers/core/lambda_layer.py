@@ -18,7 +18,6 @@ import base64
 import builtins
 import inspect
 import marshal
-import threading
 import types
 
 import jax
@@ -29,67 +28,10 @@ from lamina.backend.keras_tensor import KerasTensor
 from lamina.layers.layer import Layer, _register, _shape_to_spec
 from lamina.saving import object_registry
 
-# ---------------------------------------------------------------------------------- safe mode
-_DEFAULT_SAFE_MODE = [True]
-_scopes = threading.local()
-
-
-def set_safe_mode(safe_mode):
-    """Sets the process-wide default: `False` allows loading Lambda bytecode everywhere.
-
-    >>> from lamina.layers.core.lambda_layer import in_safe_mode, set_safe_mode
-    >>> set_safe_mode(False); in_safe_mode()
-    False
-    >>> set_safe_mode(True); in_safe_mode()
-    True
-    """
-    if not isinstance(safe_mode, bool):
-        raise TypeError(f"set_safe_mode: expected True or False. Received: safe_mode={safe_mode!r}")
-    _DEFAULT_SAFE_MODE[0] = safe_mode
-
-
-def enable_unsafe_deserialization():
-    """Allows loading Lambda bytecode from now on (same as `set_safe_mode(False)`)."""
-    set_safe_mode(False)
-
-
-def in_safe_mode():
-    """True unless an enclosing `SafeModeScope(False)` or `set_safe_mode(False)` says otherwise."""
-    stack = getattr(_scopes, "stack", None)
-    for value in reversed(stack or []):
-        if value is not None:
-            return value
-    return _DEFAULT_SAFE_MODE[0]
-
-
-class SafeModeScope:
-    """`with SafeModeScope(False):` allows Lambda bytecode to load inside the block.
-
-    `SafeModeScope(None)` keeps whatever the enclosing setting is (what loaders pass when the user
-    did not choose).
-
-    >>> from lamina.layers.core.lambda_layer import SafeModeScope, in_safe_mode
-    >>> with SafeModeScope(False):
-    ...     in_safe_mode()
-    False
-    >>> in_safe_mode()
-    True
-    """
-
-    def __init__(self, safe_mode=True):
-        if safe_mode is not None and not isinstance(safe_mode, bool):
-            raise TypeError(f"SafeModeScope: expected True, False or None. Received: {safe_mode!r}")
-        self.safe_mode = safe_mode
-
-    def __enter__(self):
-        if not hasattr(_scopes, "stack"):
-            _scopes.stack = []
-        _scopes.stack.append(self.safe_mode)
-        return self
-
-    def __exit__(self, *exc):
-        _scopes.stack.pop()
-        return False
+# Safe mode lives in lamina.saving.safe_mode (one switch for every loader); re-exported here.
+from lamina.saving.safe_mode import (  # noqa: E402
+    in_safe_mode,
+)
 
 
 # ------------------------------------------------------------------------ function (de)serializing
