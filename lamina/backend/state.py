@@ -135,3 +135,23 @@ class SymbolicScope:
 
 def in_symbolic_scope():
     return bool(_stack("symbolic"))
+
+
+class AutocastScope:
+    """Inside a mixed-precision layer's call, float variables read as the compute dtype."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def __enter__(self):
+        _stack("autocast").append(self.dtype)
+        return self
+
+    def __exit__(self, *exc):
+        _stack("autocast").pop()
+        return False
+
+
+def autocast_dtype():
+    s = _stack("autocast")
+    return s[-1] if s else None

@@ -17,6 +17,7 @@ from lamina.backend import state as _state
 from lamina.backend.dtypes import standardize_dtype
 
 _AUTO_NAMES = {}
+_FLOATS = ("float16", "bfloat16", "float32", "float64")
 
 
 def _auto_name(prefix):
@@ -84,11 +85,14 @@ class Variable:
     @property
     def value(self):
         scope = _state.get_stateless_scope()
-        if scope is not None:
-            v = scope.get_current_value(self)
-            if v is not None:
-                return v
-        return self._value
+        v = scope.get_current_value(self) if scope is not None else None
+        if v is None:
+            v = self._value
+        if self.autocast:
+            cast_to = _state.autocast_dtype()
+            if cast_to is not None and cast_to != self._dtype and self._dtype in _FLOATS:
+                return v.astype(cast_to)
+        return v
 
     @property
     def shape(self):
@@ -141,11 +145,16 @@ class Variable:
             self._value = value
         return value
 
+    def _raw_value(self):
+        scope = _state.get_stateless_scope()
+        v = scope.get_current_value(self) if scope is not None else None
+        return self._value if v is None else v
+
     def assign_add(self, value):
-        return self.assign(self.value + jnp.asarray(value, self._dtype))
+        return self.assign(self._raw_value() + jnp.asarray(value, self._dtype))
 
     def assign_sub(self, value):
-        return self.assign(self.value - jnp.asarray(value, self._dtype))
+        return self.assign(self._raw_value() - jnp.asarray(value, self._dtype))
 
     # Direct write of a concrete value, bypassing any scope (used when the trainer writes back).
     def _direct_assign(self, value):

@@ -414,8 +414,12 @@ class Layer(Operation):
             self._clear_losses()
         ctx = _state.CallContext(training=training)
         _state.push_call_context(ctx)
+        policy = self._dtype_policy
+        # Mixed precision: float32 variables are read in the compute dtype inside call.
+        autocast = _state.AutocastScope(policy.compute_dtype if (
+            self.autocast and policy.compute_dtype != policy.variable_dtype) else None)
         try:
-            with _state.name_scope(self.name, owner=self):
+            with _state.name_scope(self.name, owner=self), autocast:
                 outputs = self.call(*args, **kwargs)
         finally:
             _state.pop_call_context()

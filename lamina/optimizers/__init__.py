@@ -22,6 +22,8 @@ from lamina.optimizers.rmsprop import RMSprop
 from lamina.optimizers.sgd import SGD
 from lamina.saving.serialization import deserialize_keras_object, serialize_keras_object
 
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer  # noqa: E402  (needs get())
+
 _ALL = [Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, Optimizer, RMSprop, SGD]
 # Names are matched case-insensitively, as in Keras ('adam', 'RMSProp', 'sgd').
 _BY_LOWER_NAME = {cls.__name__.lower(): cls for cls in _ALL}
@@ -90,6 +92,7 @@ __all__ = [
     "Adamax",
     "Ftrl",
     "Lion",
+    "LossScaleOptimizer",
     "Nadam",
     "Optimizer",
     "RMSprop",

@@ -17,7 +17,15 @@ def deserialize_compile_config(config, custom_objects=None):
     """The compile arguments with every serialized object turned back into an object."""
     from lamina.saving.serialization import deserialize_keras_object
 
-    return {k: deserialize_keras_object(v, custom_objects=custom_objects) for k, v in config.items()}
+    def one(v):
+        # Already an object (deserialized by the caller): keep it.
+        if v is None or isinstance(v, (str, int, float, bool, dict)):
+            return deserialize_keras_object(v, custom_objects=custom_objects)
+        if isinstance(v, (list, tuple)):
+            return [one(e) for e in v]
+        return v
+
+    return {k: one(v) for k, v in config.items()}
 
 
 def compile_from_config(model, config, custom_objects=None):

@@ -59,6 +59,10 @@ class Trainer:
         from lamina import optimizers
 
         self.optimizer = optimizers.get(optimizer)
+        if (auto_scale_loss and self.dtype_policy.name == "mixed_float16" and self.optimizer is not None
+                and not isinstance(self.optimizer, optimizers.LossScaleOptimizer)):
+            # float16 gradients underflow without loss scaling (Keras does the same).
+            self.optimizer = optimizers.LossScaleOptimizer(self.optimizer)
         self.loss = loss
         self._compile_args = dict(loss=loss, loss_weights=loss_weights, metrics=metrics,
                                   weighted_metrics=weighted_metrics)
@@ -327,8 +331,10 @@ class Trainer:
         x, y, sw, pad_mask = batch
         def scaled(*args):
             loss, aux = self._forward_and_loss(*args)
-            # Loss scaling (mixed float16): apply() divides the gradients back.
-            return self._scale_loss(loss), aux
+            # Loss scaling (mixed float16): apply() divides the gradients back. The scale is
+            # optimizer state, so it is read from the values threaded through this step.
+            with _state.StatelessScope(list(zip(self._state_lists[2], ov))):
+                return self._scale_loss(loss), aux
 
         grad_fn = jax.value_and_grad(scaled, has_aux=True)
         (loss, (y_pred, ntv, mv)), grads = grad_fn(tv, ntv, mv, x, y, sw, pad_mask, True)
@@ -337,9 +343,11 @@ class Trainer:
         return (tv, ntv, ov, mv)
 
     def _scale_loss(self, loss):
-        if getattr(self.optimizer, "loss_scale_factor", None) is None:
-            return loss
-        return self.optimizer.scale_loss(loss)
+        from lamina.optimizers import LossScaleOptimizer
+
+        if isinstance(self.optimizer, LossScaleOptimizer) or getattr(self.optimizer, "loss_scale_factor", None):
+            return self.optimizer.scale_loss(loss)
+        return loss
 
     def _apply_optimizer(self, tv, ov, grads):
         lists = self._state_lists

@@ -29,8 +29,11 @@ from lamina.layers.layer import Layer, _register, _shape_to_spec
 from lamina.saving import object_registry
 
 # Safe mode lives in lamina.saving.safe_mode (one switch for every loader); re-exported here.
-from lamina.saving.safe_mode import (  # noqa: E402
+from lamina.saving.safe_mode import (  # noqa: E402, F401  (re-exported)
+    SafeModeScope,
+    enable_unsafe_deserialization,
     in_safe_mode,
+    set_safe_mode,
 )
 
 
