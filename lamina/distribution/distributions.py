@@ -46,6 +46,7 @@ class Distribution:
         self._process_id = jax.process_index()
         self._is_multi_process = self._num_processes > 1
         self._array_cache = {}
+        self._largest_batch = {}  # per kind of input: largest evenly split batch seen
 
     # -- Keras API ------------------------------------------------------------------------------
     @property

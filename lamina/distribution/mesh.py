@@ -8,7 +8,7 @@ They are thin, Keras-named descriptions of `jax.sharding.Mesh` and `jax.sharding
 >>> mesh
 <DeviceMesh shape=(1,), axis_names=['batch']>
 >>> TensorLayout(["batch", None], mesh).backend_layout.spec
-PartitionSpec('batch', None)
+P('batch', None)
 """
 
 import math

@@ -10,7 +10,7 @@ pieces.
 >>> mesh = DeviceMesh((1,), ["batch"], devices=list_devices("cpu")[:1])
 >>> x = distribute_tensor(np.ones((4, 2), "float32"), TensorLayout(["batch", None], mesh))
 >>> x.sharding.spec
-PartitionSpec('batch', None)
+P('batch', None)
 """
 
 import math
@@ -61,7 +61,9 @@ def check_fits(shape, sharding, what):
 def put(value, sharding):
     """Eagerly places `value` with `sharding`; no copy when it is already placed that way."""
     if isinstance(value, jax.Array):
-        if value.sharding.is_equivalent_to(sharding, value.ndim):
+        # Equivalent single-device placements are re-labelled (no copy), so that `.sharding`
+        # shows the layout asked for.
+        if type(value.sharding) is type(sharding) and value.sharding.is_equivalent_to(sharding, value.ndim):
             return value
         if not value.is_fully_addressable:
             return jax.device_put(value, sharding)
@@ -117,7 +119,7 @@ def distribute_variable(variable, layout=None):
     >>> mesh = DeviceMesh((1,), ["model"], devices=list_devices("cpu")[:1])
     >>> v = distribute_variable(Variable(np.zeros((3, 4))), TensorLayout([None, "model"], mesh))
     >>> v.value.sharding.spec
-    PartitionSpec(None, 'model')
+    P(None, 'model')
     """
     if layout is None:
         from lamina.distribution.global_state import distribution

@@ -15,10 +15,9 @@
 >>> v = Variable(np.zeros((2, 2)), name="kernel")
 >>> state = training.place_state(dp, ([v], [], [], []), ([v.value], [], [], []))
 >>> state[0][0].sharding.spec
-PartitionSpec(None, None)
+P(None, None)
 """
 
-import warnings
 import weakref
 
 import jax
@@ -110,10 +109,10 @@ def constrain_state(dist, lists, state):
 
 # ------------------------------------------------------------------------------------- data
 def _fingerprint(leaf):
-    a = np.asarray(leaf)
-    flat = a.reshape(-1)
-    sample = flat[:: max(1, flat.size // 1024)].astype(np.float64)
-    return [float(a.size), float(np.sum(sample)), float(np.sum(sample * np.arange(sample.size)))]
+    """A few numbers that differ when two processes hold different data (read from ~1k values)."""
+    size = int(np.size(leaf))
+    sample = np.asarray(leaf.reshape(-1)[:: max(1, size // 1024)]).astype(np.float64)
+    return [float(size), float(np.sum(sample)), float(np.sum(sample * np.arange(sample.size)))]
 
 
 def _check_same_everywhere(leaves):
@@ -136,8 +135,6 @@ def place_arrays(dist, arrays):
     if not leaves:
         return arrays
     cache = dist._array_cache
-    for key in [k for k, (ref, _) in cache.items() if ref() is None]:
-        del cache[key]
     if all(id(leaf) in cache and cache[id(leaf)][0]() is leaf for leaf in leaves):
         return jax.tree_util.tree_unflatten(treedef, [cache[id(leaf)][1] for leaf in leaves])
     if dist._is_multi_process:
@@ -155,9 +152,11 @@ def place_arrays(dist, arrays):
         value = put(leaf, replicated)
         placed.append(value)
         try:
-            cache[id(leaf)] = (weakref.ref(leaf), value)
+            # The copies are dropped with the data they copy, not kept until the next fit.
+            ref = weakref.ref(leaf, lambda _, key=id(leaf): cache.pop(key, None))
         except TypeError:  # not weak-referenceable: placed again next time
-            pass
+            continue
+        cache[id(leaf)] = (ref, value)
     return jax.tree_util.tree_unflatten(treedef, placed)
 
 
@@ -173,29 +172,36 @@ def _not_divisible(dist, n):
     return ValueError(
         f"The batch size ({n}) must be divisible by the number of data-parallel devices ({parts}, "
         f"mesh axis '{dist.batch_dim_name}' of {dist.device_mesh}). Pass a batch_size that is a "
-        f"multiple of {parts} (e.g. {max(parts, n - n % parts)})."
+        f"multiple of {parts} (e.g. {max(parts, n - n % parts)}); with fewer samples than "
+        "batch_size, the batch is all the samples, so their number must be a multiple too."
     )
+
+
+def _check_batch(dist, batch, n, padded):
+    """True if a batch of `n` splits evenly; raises when it should and does not.
+
+    Full batches must split evenly. A smaller, unpadded batch of data seen before in bigger
+    batches (the trainer runs the last partial batch unpadded for user losses and metrics, and
+    for user train steps) is the exception: XLA splits it unevenly.
+    """
+    kind = tuple((tuple(np.shape(a)[1:]), str(a.dtype)) for a in jax.tree_util.tree_leaves(batch[0]))
+    if n % dist._batch_parts() == 0:
+        dist._largest_batch[kind] = max(dist._largest_batch.get(kind, 0), n)
+        return True
+    if padded or n >= dist._largest_batch.get(kind, 0):
+        raise _not_divisible(dist, n)
+    return False
 
 
 def constrain_batch(dist, batch):
     n = _batch_size(batch)
     if n is None:
         return batch
-    if n % dist._batch_parts():
-        if batch[3] is None:
-            # An unpadded last partial batch (the trainer runs those for custom metrics): correct
-            # when computed whole on every device, only not split.
-            warnings.warn(
-                f"A batch of {n} samples cannot be split over {dist._batch_parts()} devices; it "
-                "runs unsplit.",
-                stacklevel=2,
-            )
-            return batch
-        raise _not_divisible(dist, n)
+    _check_batch(dist, batch, n, padded=batch[3] is not None)
     sharding = _data_sharding(dist)
 
     def constrain(a):
-        return jax.lax.with_sharding_constraint(a, sharding) if a.ndim else a
+        return jax.lax.with_sharding_constraint(a, sharding) if np.ndim(a) else a
 
     return jax.tree_util.tree_map(constrain, batch)
 
@@ -204,11 +210,11 @@ def place_batch(dist, batch):
     n = _batch_size(batch)
     if n is None:
         return batch
-    sharding = _data_sharding(dist)
     per_process = dist._is_multi_process and not dist.auto_shard_dataset
     total = n * dist.num_processes if per_process else n
-    if total % dist._batch_parts():
-        raise _not_divisible(dist, total)
+    # An uneven last batch goes to every device whole; the compiled step splits it.
+    even = _check_batch(dist, batch, total, padded=per_process)
+    sharding = _data_sharding(dist) if even else _replicated(dist)
 
     def place(a):
         if not np.ndim(a):
