@@ -28,8 +28,21 @@ import workloads  # noqa: E402
 ALL_SYSTEMS = ("lamina", "keras", "jax", "jax_scan")
 
 
-def run_json(args, timeout):
-    """Runs `python <args>` in a fresh interpreter; returns its last stdout line as JSON."""
+def run_json(args, timeout, retries=1):
+    """Runs `python <args>` in a fresh interpreter; returns its last stdout line as JSON.
+
+    A failed run is retried once after a pause: in a shared working tree, another engineer's
+    half-saved edit can break one import.
+    """
+    result = _run_json_once(args, timeout)
+    while "error" in result and retries > 0 and "timed out" not in str(result["error"]):
+        retries -= 1
+        time.sleep(10)
+        result = _run_json_once(args, timeout)
+    return result
+
+
+def _run_json_once(args, timeout):
     env = dict(os.environ, KERAS_BACKEND="jax", PYTHONPATH=HERE)
     try:
         proc = subprocess.run([sys.executable] + args, capture_output=True, text=True, timeout=timeout, env=env)
@@ -128,7 +141,7 @@ def measure(args):
         if not args.no_extras:
             for module in imports:
                 imports[module].append(import_time(module))
-            for system in mem:
+            for system in mem if trial == 0 else ():  # memory growth is not a timing: once is enough
                 r = run_json([os.path.join(HERE, "memory.py"), "--system", system] + quick, args.timeout)
                 (errors.append(("memory", system, r["error"])) if "error" in r else mem[system].append(r))
     ceiling = report.median_of([c for c in ceilings if "error" not in c], "matmul_gflops")
@@ -187,7 +200,9 @@ def render(args, results, imports, mem, ceiling, errors, info, started, load_bef
         "## predict(x[:1]) latency",
         "",
         "`model.predict(x[:1], verbose=0)`, median over many calls after warm-up. The JAX column is a "
-        "jitted forward plus the copy to NumPy (`np.asarray(fwd(params, x[:1]))`).",
+        "jitted forward plus the copy to NumPy (`np.asarray(fwd(params, x[:1]))`). JAX/Keras is the "
+        "floor for lamina/Keras: where it is above 0.25, the 0.25x-Keras target cannot be met by "
+        "removing overhead alone.",
         "",
         rep.predict_table(),
         "",

@@ -29,12 +29,12 @@ WORKLOADS = {
     w.key: w for w in [
         Workload("W1", "MLP 20-64-64-10", 128, (20,), 16384, 5, 65536, "sgd_nesterov", "categorical_crossentropy"),
         Workload("W2", "small CNN 28x28x1", 128, (28, 28, 1), 1024, 3, 2048, "adam", "categorical_crossentropy"),
-        Workload("W3", "VGG-style 100x100x3", 32, (100, 100, 3), 64, 2, 64, "sgd_nesterov",
+        Workload("W3", "VGG-style 100x100x3", 32, (100, 100, 3), 64, 2, 32, "sgd_nesterov",
                  "categorical_crossentropy", metrics=()),
         Workload("W4", "stacked LSTM 8x16", 64, (8, 16), 4096, 5, 8192, "rmsprop", "categorical_crossentropy"),
-        Workload("W5a", "Embedding+LSTM b16", 16, (100,), 512, 3, 1024, "rmsprop", "binary_crossentropy",
+        Workload("W5a", "Embedding+LSTM b16", 16, (100,), 256, 3, 256, "rmsprop", "binary_crossentropy",
                  int_inputs=1024),
-        Workload("W5b", "Embedding+LSTM b64", 64, (100,), 1024, 3, 1024, "rmsprop", "binary_crossentropy",
+        Workload("W5b", "Embedding+LSTM b64", 64, (100,), 512, 3, 256, "rmsprop", "binary_crossentropy",
                  int_inputs=1024),
         Workload("W6", "Conv1D 64x100", 16, (64, 100), 1024, 3, 2048, "rmsprop", "binary_crossentropy"),
     ]

@@ -87,7 +87,7 @@ def test_report_verdicts():
     assert got["≤0.7x Keras (where Keras >1.3x JAX)"] == "PASS"  # keras 2.2x jax; 0.5 <= 0.7
     assert got["≤ Keras"] == "FAIL"               # first epoch 2 s vs 1 s
     assert got["≤0.25x Keras"] == "PASS"          # 0.2 ms vs 1 ms
-    assert got["≤2x jitted fwd"] == "FAIL"        # 0.2 ms vs 0.05 ms
+    assert got["predict ≤2x jitted fwd"] == "FAIL"  # 0.2 ms vs 0.05 ms
     results[("W1", "keras")] = _fake(1.0)         # Keras within 1.3x of JAX: no Keras target
     rep = report.Report(results, ["W1"], ["lamina", "keras", "jax"])
     rep.training_table()
