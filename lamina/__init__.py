@@ -22,7 +22,19 @@ from lamina.backend.variable import Variable
 
 _install_kt_operators()
 
-from lamina import callbacks, layers, losses, metrics, models, optimizers, saving, utils  # noqa: E402
+from lamina import (  # noqa: E402
+    applications,
+    callbacks,
+    datasets,
+    distribution,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    saving,
+    utils,
+)
 from lamina.layers import Input, InputLayer, Layer  # noqa: E402
 from lamina.models import Model, Sequential  # noqa: E402
 
@@ -37,10 +49,13 @@ __all__ = [
     "Sequential",
     "Variable",
     "activations",
+    "applications",
     "backend",
     "callbacks",
     "config",
     "constraints",
+    "datasets",
+    "distribution",
     "initializers",
     "layers",
     "losses",

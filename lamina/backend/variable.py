@@ -17,6 +17,9 @@ from lamina.backend import state as _state
 from lamina.backend.dtypes import standardize_dtype
 
 _AUTO_NAMES = {}
+# Bumped whenever a Variable is created: caches keyed on a model's variables (the jitted forward)
+# re-check the model only then, instead of walking it on every call.
+CREATION_COUNT = [0]
 _FLOATS = ("float16", "bfloat16", "float32", "float64")
 
 
@@ -38,6 +41,7 @@ class Variable:
         synchronization="auto",
         name=None,
     ):
+        CREATION_COUNT[0] += 1
         name = name or _auto_name("variable")
         if not isinstance(name, str) or "/" in name:
             raise ValueError(

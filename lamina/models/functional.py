@@ -260,7 +260,9 @@ class Functional(Model):
                     in_masks = [masks.get(id(t)) for t in node.input_tensors]
                     if any(m is not None for m in in_masks):
                         kwargs["mask"] = in_masks[0] if len(in_masks) == 1 else in_masks
-                if op._call_has_training and training is not None and "training" not in kwargs:
+                if op._call_has_training and training is not None:
+                    # The call's `training` wins over one recorded on the node (Keras files record
+                    # training=True on augmentation layers; predict must still run in inference).
                     kwargs["training"] = training
                 outputs = op(*args, **kwargs)
             else:

@@ -98,6 +98,17 @@ class Model(Trainer, Layer):
     def layers(self):
         return list(self._layers)
 
+    def reset_states(self):
+        """Resets every stateful layer's states (Keras 2's `model.reset_states()`)."""
+        stack = list(self._flat_layers())
+        while stack:
+            layer = stack.pop()
+            if getattr(layer, "stateful", False) and hasattr(layer, "reset_states"):
+                layer.reset_states()
+            stack.extend(layer._flat_layers())
+
+    reset_state = reset_states
+
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
         """Prints a table of the layers, their output shapes and parameter counts."""

@@ -67,6 +67,15 @@ def resolve_metric(identifier, y_true_shape, y_pred_shape):
     return metrics.resolve_metric(identifier, y_true_shape, y_pred_shape)
 
 
+def _is_user_function_metric(metric):
+    """A MeanMetricWrapper around a function that is not one of lamina's own."""
+    if not isinstance(metric, _wrapper_class()):
+        return False
+    fn = getattr(metric, "_fn", None) or getattr(metric, "fn", None)
+    module = getattr(fn, "__module__", "") or ""
+    return not module.startswith("lamina.")
+
+
 def _wrapper_class():
     from lamina import metrics
 
@@ -133,11 +142,7 @@ class CompiledMetrics:
                     self.entries.append((i, obj, weighted))
         # A user function may reduce over the batch itself (`K.mean(y_pred)`), which padded rows
         # would bias; the trainer then runs the last partial batch unpadded.
-        self.has_custom_functions = any(
-            isinstance(m, _wrapper_class()) and not getattr(getattr(m, "fn", None), "_keras_module", None)
-            and getattr(getattr(m, "fn", None), "__module__", "").split(".")[0] != "lamina"
-            for _, m, _ in self.entries
-        )
+        self.has_custom_functions = any(_is_user_function_metric(m) for _, m, _ in self.entries)
         names = [m.name for _, m, _ in self.entries]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:

@@ -52,7 +52,7 @@ def make_array_fn(model, kind, lists, K, padded=True):
     metric_vars = lists[3]
 
     def one(state, arrays, idx):
-        return step(state, hooks.constrain_batch(gather_batch(arrays, idx, padded)))
+        return hooks.constrain_state(lists, step(state, hooks.constrain_batch(gather_batch(arrays, idx, padded))))
 
     if K == 1:
         def fn(state, arrays, idx_matrix, start, num_steps):
@@ -78,7 +78,7 @@ def make_batch_fn(model, kind, lists):
     metric_vars = lists[3]
 
     def fn(state, batch):
-        state = step(state, hooks.constrain_batch(batch))
+        state = hooks.constrain_state(lists, step(state, hooks.constrain_batch(batch)))
         return state, metric_results(model, metric_vars, state[3])
 
     return jax.jit(fn)

@@ -637,6 +637,7 @@ class Trainer:
         variables = list(self.trainable_variables) + list(self.non_trainable_variables)
         lists = ([], variables)
         fn = self._get_fn(("predict", len(variables)), lambda: step_lib.make_predict_fn(self, (variables, [])))
+        # Predict runs on each process's own devices: its outputs must be fetchable here.
         values = [v.value for v in variables]
         outputs = []
         if data.kind == "arrays":
