@@ -23,9 +23,7 @@ from lamina.backend.variable import Variable
 _install_kt_operators()
 
 from lamina import (  # noqa: E402
-    applications,
     callbacks,
-    datasets,
     distribution,
     layers,
     losses,
@@ -73,3 +71,15 @@ __all__ = [
 
 def version():
     return __version__
+
+
+def __getattr__(name):
+    # `applications` and `datasets` are loaded on first use: they are large and most programs
+    # never touch them, so `import lamina` stays fast.
+    if name in ("applications", "datasets"):
+        import importlib
+
+        module = importlib.import_module(f"lamina.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'lamina' has no attribute {name!r}")

@@ -14,6 +14,14 @@ from lamina.distribution import trainer_hooks as hooks
 from lamina.trainers.data import gather_batch
 
 
+def compile_fn(model, fn):
+    """`jax.jit(fn)`, unless the model was compiled with `run_eagerly=True` or `jit_compile=False`
+    (then the same pure function runs op by op, e.g. to debug with print statements)."""
+    if getattr(model, "run_eagerly", False) or getattr(model, "jit_compile", True) is False:
+        return fn
+    return jax.jit(fn)
+
+
 def variable_lists(model):
     return (
         list(model.trainable_variables),
@@ -69,7 +77,7 @@ def make_array_fn(model, kind, lists, K, padded=True):
             state, _ = jax.lax.scan(body, state, jnp.arange(K))
             return state, metric_results(model, metric_vars, state[3])
 
-    return jax.jit(fn)
+    return compile_fn(model, fn)
 
 
 def make_batch_fn(model, kind, lists):
@@ -81,7 +89,7 @@ def make_batch_fn(model, kind, lists):
         state = hooks.constrain_state(lists, step(state, hooks.constrain_batch(batch)))
         return state, metric_results(model, metric_vars, state[3])
 
-    return jax.jit(fn)
+    return compile_fn(model, fn)
 
 
 def make_custom_fn(model, kind, lists):
@@ -100,7 +108,7 @@ def make_custom_fn(model, kind, lists):
             logs, (tv, ntv, mv) = model.test_step((tv, ntv, mv), data)
             return (list(tv), list(ntv), ov, list(mv)), logs
 
-    return jax.jit(fn)
+    return compile_fn(model, fn)
 
 
 def make_predict_fn(model, lists):
@@ -111,4 +119,4 @@ def make_predict_fn(model, lists):
         with _state.StatelessScope(list(zip(variables, values))):
             return model.predict_step_fn(x)
 
-    return jax.jit(fn)
+    return compile_fn(model, fn)

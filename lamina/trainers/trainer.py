@@ -651,7 +651,7 @@ class Trainer:
                 cbs.on_predict_batch_end(i, {"outputs": out})
         else:
             n_valid = 0
-            single = jax.jit(lambda vals, xb: _predict_with(self, variables, vals, xb))
+            single = step_lib.compile_fn(self, lambda vals, xb: _predict_with(self, variables, vals, xb))
             for i, (xb, _, _, pad) in enumerate(data.batches()):
                 cbs.on_predict_batch_begin(i)
                 out = single(values, xb)

@@ -186,3 +186,20 @@ def test_unknown_output_name_in_loss_dict():
     with pytest.raises(ValueError, match=r"\['age', 'gender'\]"):
         m.compile("sgd", loss={"agee": "mse", "gender": "mse"})
         m.fit(np.ones((4, 4)), {"agee": np.ones((4, 1)), "gender": np.ones((4, 1))}, verbose=0)
+
+
+@pytest.mark.parametrize("kwargs", [{"run_eagerly": True}, {"jit_compile": False}])
+def test_run_eagerly_runs_python_per_step_with_the_same_result(kwargs):
+    CountingDense.traces = 0
+    x, y = np.random.rand(40, 4).astype("float32"), np.random.rand(40, 1).astype("float32")
+    keras.utils.set_random_seed(5)
+    eager = keras.Sequential([keras.Input((4,)), CountingDense(3), layers.Dense(1)])
+    compiled = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.Dense(1)])
+    compiled.set_weights(eager.get_weights())
+    eager.compile("sgd", "mse", steps_per_execution=1, **kwargs)
+    compiled.compile("sgd", "mse", steps_per_execution=1)
+    eager.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    compiled.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    assert CountingDense.traces >= 10  # call ran in Python at every one of the 10 steps
+    for a, b in zip(eager.get_weights(), compiled.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
