@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 test: $(STAMP)
-	KERAS_BACKEND=jax $(BIN)/python -m pytest tests
+	KERAS_BACKEND=jax $(BIN)/python -m pytest tests -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check lamina tests benchmarks examples

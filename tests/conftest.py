@@ -26,9 +26,15 @@ def rng():
 
 @pytest.fixture(autouse=True)
 def _fresh_names():
+    # Automatic names (`dense_1`, ...) in both libraries must not depend on which tests ran
+    # before in the same worker process (tests compare configs and summaries by name).
+    import sys
+
     from lamina.backend import naming
 
     naming.reset_uids()
+    if "keras" in sys.modules:
+        sys.modules["keras"].backend.clear_session(free_memory=False)
     yield
 
 
