@@ -20,6 +20,7 @@ Every update goes through `Variable.assign*`. Eagerly that changes the variables
 """
 
 import jax.numpy as jnp
+import numpy as np
 
 from lamina import config
 from lamina.backend.dtype_policy import DTypePolicy
@@ -28,8 +29,15 @@ from lamina.backend.state import StatelessScope, name_scope
 from lamina.backend.variable import Variable
 
 
+def _in_scope():
+    from lamina.backend import state
+
+    return state.in_stateless_scope()
+
+
 def _zeros(shape, dtype=None):
-    return jnp.zeros(shape, dtype)
+    # NumPy zeros: no XLA kernel compiled per shape when metrics are created or reset.
+    return np.zeros(shape, np.dtype(dtype) if dtype not in (None, "bfloat16") else np.float32)
 
 
 def _ones(shape, dtype=None):
@@ -133,7 +141,7 @@ class Metric:
     def reset_state(self):
         """Sets every state variable back to zeros."""
         for v in self.variables:
-            v.assign(jnp.zeros(v.shape, v.dtype))
+            v.assign(_zeros(v.shape, v.dtype) if not _in_scope() else jnp.zeros(v.shape, v.dtype))
 
     def __call__(self, *args, **kwargs):
         """Updates the state with one batch and returns the result so far."""

@@ -64,11 +64,16 @@ def invalidate(model):
 
 
 def _convert(x, dtype):
+    # NumPy arrays go straight into the jitted call (cheaper than jnp.asarray first).
     if isinstance(x, Variable):
-        x = x.value
-    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
-        return jnp.asarray(x, dtype=dtype)
-    return jnp.asarray(x)
+        return x.value
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind == "f" and x.dtype != dtype:
+            return x.astype(dtype)
+        if x.dtype == np.float64 or x.dtype == np.int64:
+            return x.astype(np.float32 if x.dtype.kind == "f" else np.int32)
+        return x
+    return x
 
 
 def call(model, args, kwargs):

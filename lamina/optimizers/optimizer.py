@@ -223,7 +223,8 @@ class Optimizer:
         if isinstance(initializer, numbers.Number) and not isinstance(initializer, bool):
             value = jnp.full(shape, initializer, dtype=dtype)
         elif isinstance(initializer, str) and initializer == "zeros":
-            value = jnp.zeros(shape, dtype=dtype)
+            # NumPy zeros: one transfer, no XLA kernel compiled per slot shape.
+            value = np.zeros(shape, dtype=np.dtype(dtype) if dtype != 'bfloat16' else np.float32)
         else:
             from lamina import initializers as _initializers
 

@@ -81,7 +81,8 @@ class Trainer:
         self.steps_per_execution = steps_per_execution
         self.run_eagerly = bool(run_eagerly)
         self.jit_compile = jit_compile if jit_compile != "auto" else True
-        self._loss_tracker = metrics_module.Mean(name="loss")
+        # Not tracked as a layer attribute: compile-time metrics are not model variables.
+        object.__setattr__(self, "_loss_tracker", metrics_module.Mean(name="loss"))
         self._compiled_losses = None
         self._compiled_metrics = None
         self._fn_cache = {}
