@@ -7,7 +7,6 @@ statistics, seed-generator states) are written back afterwards.
 """
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from lamina.backend import state as _state
