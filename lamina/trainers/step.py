@@ -112,9 +112,12 @@ def make_custom_fn(model, kind, lists):
 
 
 def make_predict_fn(model, lists):
+    """A jitted `fn(values, arrays, idx_matrix, i)`: the outputs for batch row `i` (the index
+    matrix is uploaded once per predict call, not once per batch)."""
     variables = lists[0] + lists[1]
 
-    def fn(values, arrays, idx):
+    def fn(values, arrays, idx_matrix, i):
+        idx = jax.lax.dynamic_index_in_dim(idx_matrix, i, keepdims=False)
         x = jax.tree_util.tree_map(lambda a: jnp.take(a, jnp.maximum(idx, 0), axis=0), arrays)
         with _state.StatelessScope(list(zip(variables, values))):
             return model.predict_step_fn(x)

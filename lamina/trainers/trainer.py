@@ -642,12 +642,12 @@ class Trainer:
         values = [v.value for v in variables]
         outputs = []
         if data.kind == "arrays":
-            idx = data.index_matrix()
+            idx = jnp.asarray(data.index_matrix())
             arrays = data.arrays()[0]
             n_valid = data.num_samples
             for i in range(data.steps):
                 cbs.on_predict_batch_begin(i)
-                out = fn(values, arrays, jnp.asarray(idx[i]))
+                out = fn(values, arrays, idx, i)
                 outputs.append(out)
                 cbs.on_predict_batch_end(i, {"outputs": out})
         else:
