@@ -3,7 +3,6 @@
 Shows the Keras workflow end to end on lamina: summary, fit with a progress bar, evaluate.
 """
 
-import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 

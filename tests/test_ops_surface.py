@@ -35,8 +35,6 @@ def test_top_level_has_every_keras_op():
     assert not ALLOWLIST & _public(lamina.ops), "ALLOWLIST names now exist: remove them"
 
 
-@pytest.mark.xfail(strict=True, reason="lead: lamina/ops/__init__.py should `from lamina.ops.linalg "
-                   "import *` (and add its __all__) so keras.ops.cholesky etc. exist as lamina.ops.*")
 def test_top_level_has_the_linalg_ops():
     assert not LINALG_NAMES - _public(lamina.ops)
 

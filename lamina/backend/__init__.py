@@ -27,3 +27,9 @@ __all__ = [
     "result_type",
     "standardize_dtype",
 ] + list(_compat_all)
+
+# Last, so it wins: `K.variable(value)` is the Keras 2 function; importing the submodule
+# `lamina.backend.variable` above set the same attribute to the module.
+from lamina.backend import compat as _compat  # noqa: E402
+
+variable = _compat.variable

@@ -18,9 +18,12 @@ def uniquify(prefix):
 
 
 def reset_uids():
-    from lamina.backend import keras_tensor, random, variable
+    import sys
+
+    from lamina.backend import keras_tensor, random
 
     _UIDS.clear()
     keras_tensor._NAMES.clear()
-    variable._AUTO_NAMES.clear()
+    # By module path: `lamina.backend.variable` as an attribute is Keras 2's K.variable function.
+    sys.modules["lamina.backend.variable"]._AUTO_NAMES.clear()
     random._SG_NAMES.clear()

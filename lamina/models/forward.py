@@ -10,7 +10,7 @@ import jax
 import numpy as np
 
 from lamina.backend import state as _state
-from lamina.backend import variable as _variable
+from lamina.backend.variable import CREATION_COUNT as _CREATED
 from lamina.backend.variable import Variable
 
 
@@ -38,18 +38,18 @@ class _Cache:
     def __init__(self, model):
         self.variables = model.variables
         self.ids = [id(v) for v in self.variables]
-        self.version = _variable.CREATION_COUNT[0]
+        self.version = _CREATED[0]
         self.fns = {}
 
 
 def _get_cache(model):
     cache = model.__dict__.get("_forward_cache")
-    if cache is not None and cache.version != _variable.CREATION_COUNT[0]:
+    if cache is not None and cache.version != _CREATED[0]:
         # Variables were created since: keep the compiled functions only if this model's
         # variables are still the same objects (e.g. a stateful RNN rebuilt its states).
         current = model.variables
         if [id(v) for v in current] == cache.ids:
-            cache.version = _variable.CREATION_COUNT[0]
+            cache.version = _CREATED[0]
         else:
             cache = None
     if cache is None:

@@ -10,6 +10,8 @@ from lamina.ops.conv import *  # noqa: F403
 from lamina.ops.conv import __all__ as _conv_all
 from lamina.ops.core import *  # noqa: F403
 from lamina.ops.core import __all__ as _core_all
+from lamina.ops.linalg import *  # noqa: F403
+from lamina.ops.linalg import __all__ as _linalg_all
 from lamina.ops.math import *  # noqa: F403
 from lamina.ops.math import __all__ as _math_all
 from lamina.ops.nn import *  # noqa: F403
@@ -17,7 +19,7 @@ from lamina.ops.nn import __all__ as _nn_all
 from lamina.ops.numpy import *  # noqa: F403
 from lamina.ops.numpy import __all__ as _numpy_all
 
-__all__ = sorted(set(_core_all) | set(_math_all) | set(_nn_all) | set(_numpy_all) | set(_conv_all)) + [
+__all__ = sorted(set(_core_all) | set(_math_all) | set(_nn_all) | set(_numpy_all) | set(_conv_all) | set(_linalg_all)) + [
     "image",
     "linalg",
 ]

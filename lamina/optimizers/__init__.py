@@ -16,13 +16,12 @@ from lamina.optimizers.adamax import Adamax
 from lamina.optimizers.adamw import AdamW
 from lamina.optimizers.ftrl import Ftrl
 from lamina.optimizers.lion import Lion
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer  # noqa: E402  (needs get())
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
 from lamina.optimizers.sgd import SGD
 from lamina.saving.serialization import deserialize_keras_object, serialize_keras_object
-
-from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer  # noqa: E402  (needs get())
 
 _ALL = [Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, Optimizer, RMSprop, SGD]
 # Names are matched case-insensitively, as in Keras ('adam', 'RMSProp', 'sgd').

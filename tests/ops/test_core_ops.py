@@ -298,9 +298,6 @@ def test_keras2_backend_settings():
     assert K.int_shape(X) == (3, 4) and K.ndim(X) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="lead bug: lamina/backend/__init__.py imports the submodule "
-                   "lamina.backend.variable after the compat function `variable`, so K.variable is "
-                   "the module, not the Keras 2 function")
 def test_keras2_backend_variable():
     v = K.variable(X)
     np.testing.assert_allclose(K.get_value(v), X)
