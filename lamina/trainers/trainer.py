@@ -588,12 +588,7 @@ class Trainer:
         verbose = _resolve_verbose(verbose)
         data = data_lib.make_data(x, y, sample_weight, batch_size, False, steps, what="evaluate")
         cbs = self._make_callbacks(callbacks, verbose, 1, data.steps) if (callbacks or verbose) else None
-        logs = self._evaluate_data(data, cbs)
-        logs = _sorted_logs(logs)
-        if return_dict:
-            return logs
-        values = [logs["loss"]] + [v for k, v in logs.items() if k != "loss"] if "loss" in logs else list(logs.values())
-        return values[0] if len(values) == 1 else values
+        return _format_logs(self._evaluate_data(data, cbs), return_dict)
 
     def _evaluate_data(self, data, callbacks):
         from lamina.callbacks import CallbackList
