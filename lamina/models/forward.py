@@ -75,13 +75,31 @@ def _convert(x, dtype):
     return x
 
 
+def current_values(variables):
+    """The variables' values, as a jitted function takes them.
+
+    Outside any stateless or autocast scope (the usual case for `model(x)` and `predict`) the
+    stored arrays are read directly: this runs on every call, and the `value` property's scope
+    lookups cost more than the rest of the call's Python work on small models.
+    """
+    if _state.in_stateless_scope() or _state.autocast_dtype() is not None:
+        return [v.value for v in variables]
+    return [v._value for v in variables]
+
+
 def call(model, args, kwargs):
     cache = _get_cache(model)
     training = kwargs.get("training")
     mask = kwargs.get("mask")
-    x = jax.tree_util.tree_map(lambda a: _convert(a, model.compute_dtype), args[0])
-    key = (training, jax.tree_util.tree_structure((x, mask)),
-           tuple((a.shape, str(a.dtype)) for a in jax.tree_util.tree_leaves((x, mask))))
+    x = args[0]
+    if mask is None and isinstance(x, (np.ndarray, jax.Array)):
+        # One array, the common case: a short key, no pytree walks.
+        x = _convert(x, model.compute_dtype)
+        key = (training, x.shape, x.dtype)
+    else:
+        x = jax.tree_util.tree_map(lambda a: _convert(a, model.compute_dtype), x)
+        key = (training, jax.tree_util.tree_structure((x, mask)),
+               tuple((a.shape, str(a.dtype)) for a in jax.tree_util.tree_leaves((x, mask))))
     entry = cache.fns.get(key)
     variables = cache.variables
     if entry is None:
@@ -102,7 +120,7 @@ def call(model, args, kwargs):
         entry = [jax.jit(fwd), assigned_box]
         cache.fns[key] = entry
     fn, assigned_box = entry
-    y, updates = fn([v.value for v in variables], x, mask)
+    y, updates = fn(current_values(variables), x, mask)
     if updates:
         for i, val in zip(assigned_box[0], updates):
             variables[i]._direct_assign(val)

@@ -22,14 +22,16 @@ def _expand_to(m, x):
 
 
 def time_loop(step, inputs, initial_states, initial_output, mask=None, go_backwards=False,
-              unroll=False, zero_output_for_mask=False, return_sequences=True, time_major=False):
+              unroll=False, zero_output_for_mask=False, return_sequences=True, time_major=False,
+              output_is_first_state=False):
     """Runs `step` over the time axis; returns `(last_output, outputs or None, final_states)`.
 
     `inputs` is an array or a pytree of arrays shaped `(batch, time, ...)` (or `(time, batch, ...)`
     with `time_major=True`; `mask` is always `(batch, time)`). `initial_output` is the
     value a masked first step repeats (Keras repeats the previous output, which for its built-in
     cells is the first state). `outputs` is in processing order (reversed with `go_backwards`),
-    as in Keras.
+    as in Keras. `output_is_first_state` says each step's output is its first new state (the
+    built-in cells); without a mask the loop then carries the states alone.
     """
     xs = inputs if time_major else jax.tree_util.tree_map(lambda a: jnp.swapaxes(a, 0, 1), inputs)
     if mask is not None:
@@ -43,8 +45,10 @@ def time_loop(step, inputs, initial_states, initial_output, mask=None, go_backwa
             mask = jnp.flip(mask, 0)
     treedef = jax.tree_util.tree_structure(initial_states)
 
+    lean = output_is_first_state and mask is None
+
     def body(carry, slice_t):
-        states, prev_out = carry
+        states, prev_out = (carry, None) if lean else carry
         x_t, m_t = slice_t if mask is not None else (slice_t, None)
         out, new_states = step(x_t, states)
         new_leaves = jax.tree_util.tree_leaves(new_states)
@@ -58,6 +62,9 @@ def time_loop(step, inputs, initial_states, initial_output, mask=None, go_backwa
         new_states = jax.tree_util.tree_map(
             lambda n, s: n.astype(s.dtype), jax.tree_util.tree_unflatten(treedef, new_leaves), states
         )
+        if lean:
+            # The output is the first state: carrying it twice costs a buffer copy per step.
+            return new_states, (out.astype(initial_output.dtype) if return_sequences else None)
         out = out.astype(prev_out.dtype)
         if m_t is not None:
             new_states = jax.tree_util.tree_map(
@@ -67,7 +74,7 @@ def time_loop(step, inputs, initial_states, initial_output, mask=None, go_backwa
             out = jnp.where(_expand_to(m_t, out), out, fill)
         return (new_states, out), (out if return_sequences else None)
 
-    carry = (initial_states, initial_output)
+    carry = initial_states if lean else (initial_states, initial_output)
     scan_xs = (xs, mask) if mask is not None else xs
     if unroll:
         length = jax.tree_util.tree_leaves(xs)[0].shape[0]
@@ -78,7 +85,11 @@ def time_loop(step, inputs, initial_states, initial_output, mask=None, go_backwa
         outputs = jnp.stack(ys) if return_sequences else None
     else:
         carry, outputs = jax.lax.scan(body, carry, scan_xs)
-    final_states, last_output = carry
+    if lean:
+        final_states = carry
+        last_output = jax.tree_util.tree_leaves(final_states)[0].astype(initial_output.dtype)
+    else:
+        final_states, last_output = carry
     if outputs is not None:
         outputs = jnp.swapaxes(outputs, 0, 1)
     return last_output, outputs, final_states

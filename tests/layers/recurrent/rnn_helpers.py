@@ -29,4 +29,5 @@ def set_projection(monkeypatch, hoisted):
 
     monkeypatch.setattr(rnn, "_on_cpu", lambda: True)
     monkeypatch.setattr(rnn, "_CPU_HOIST_MIN_MACS", 0 if hoisted else 2**62)
+    monkeypatch.setattr(rnn, "_CPU_HOIST_MIN_KERNEL_PER_ROW", 0 if hoisted else 2**62)
 
