@@ -11,6 +11,7 @@ import jax.numpy as jnp
 
 from lamina.backend import state as _state
 from lamina.distribution import trainer_hooks as hooks
+from lamina.trainers import compiler_options
 from lamina.trainers.data import gather_batch
 
 
@@ -19,7 +20,7 @@ def compile_fn(model, fn):
     (then the same pure function runs op by op, e.g. to debug with print statements)."""
     if getattr(model, "run_eagerly", False) or getattr(model, "jit_compile", True) is False:
         return fn
-    return jax.jit(fn)
+    return compiler_options.jit(fn, compiler_options.for_model(model))
 
 
 def variable_lists(model):

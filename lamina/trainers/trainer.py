@@ -21,7 +21,7 @@ import numpy as np
 
 from lamina.backend import state as _state
 from lamina.distribution import trainer_hooks as hooks
-from lamina.trainers import compile_utils
+from lamina.trainers import compile_utils, compiler_options
 from lamina.trainers import data as data_lib
 from lamina.trainers import step as step_lib
 
@@ -435,7 +435,7 @@ class Trainer:
             return 1
         # Fusing steps with lax.scan helps dense and recurrent models; on XLA's CPU backend it
         # makes convolutional models much slower, so those run one step per dispatch.
-        if any("Conv" in type(layer).__name__ for layer in _all_layers(self)):
+        if compiler_options.has_convolutions(self):
             return 1
         return max(1, min(16, data.steps))
 
@@ -798,18 +798,6 @@ def _serialize_metric_spec(spec):
     if isinstance(spec, str):
         return spec
     return serialize_keras_object(spec)
-
-
-def _all_layers(model):
-    out, stack = [], list(getattr(model, "_flat_layers", lambda: [])())
-    while stack:
-        layer = stack.pop()
-        out.append(layer)
-        stack.extend(layer._flat_layers())
-        cell = getattr(layer, "cell", None)
-        if cell is not None:
-            out.append(cell)
-    return out
 
 
 def _user_batch_hooks(callbacks, kind):
