@@ -5,12 +5,11 @@
 [0.0, 1.0]
 """
 
-import difflib
-
 import jax
 import jax.numpy as jnp
 
 from lamina import ops
+from lamina.utils.name_lookup import resolve
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
@@ -164,22 +163,7 @@ def deserialize(config, custom_objects=None):
 
 def get(identifier):
     """Returns an activation function from a name, None (linear) or a callable."""
-    if identifier is None:
-        return linear
-    if isinstance(identifier, str):
-        fn = _FUNCTIONS.get(identifier)
-        if fn is None:
-            close = difflib.get_close_matches(identifier, sorted(_FUNCTIONS), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise ValueError(
-                f"Unknown activation: '{identifier}'.{hint} Valid names: {', '.join(sorted(_FUNCTIONS))}."
-            )
-        return fn
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret activation: expected a name or a callable. Received: {identifier!r}")
+    return resolve(identifier, "activation", _FUNCTIONS, deserialize, make=lambda fn: fn, if_none=linear)
 
 
 __all__ = sorted(_FUNCTIONS) + ["deserialize", "get", "serialize"]

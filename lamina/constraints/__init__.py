@@ -6,13 +6,12 @@
 [0.0, 2.0]
 """
 
-import difflib
-
 import jax.numpy as jnp
 
 from lamina import config
 from lamina.saving.object_registry import register_builtin
 from lamina.saving.serialization import deserialize_keras_object, serialize_keras_object
+from lamina.utils.name_lookup import resolve
 
 _register = register_builtin("constraints", "keras.constraints")
 
@@ -100,19 +99,7 @@ def deserialize(config, custom_objects=None):
 
 
 def get(identifier):
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        if identifier not in _NAMES:
-            close = difflib.get_close_matches(identifier, sorted(_NAMES), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise ValueError(f"Unknown constraint: '{identifier}'.{hint} Valid names: {', '.join(sorted(_NAMES))}.")
-        return _NAMES[identifier]()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint. Received: {identifier!r}")
+    return resolve(identifier, "constraint", _NAMES, deserialize)
 
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get", "max_norm",

@@ -5,8 +5,6 @@
 4.0
 """
 
-import difflib
-
 from lamina.backend.naming import to_snake_case
 from lamina.initializers.initializer import (
     Constant,
@@ -29,6 +27,7 @@ from lamina.initializers.initializer import (
     compute_fans,
 )
 from lamina.saving.serialization import deserialize_keras_object, serialize_keras_object
+from lamina.utils.name_lookup import resolve
 
 _ALL = [
     Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity, LecunNormal,
@@ -53,26 +52,8 @@ def deserialize(config, custom_objects=None):
 
 def get(identifier):
     """Returns an initializer from a name, a config dict, an instance or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        cls = _BY_NAME.get(identifier)
-        if cls is None:
-            close = difflib.get_close_matches(identifier, sorted(_BY_NAME), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise ValueError(
-                f"Unknown initializer: '{identifier}'.{hint} Valid names include "
-                f"{', '.join(sorted(k for k in _BY_NAME if k.islower()))}."
-            )
-        return cls()
-    if callable(identifier):
-        return identifier
-    raise ValueError(
-        "Could not interpret initializer: expected a name, a dict or a callable. "
-        f"Received: {identifier!r}"
-    )
+    return resolve(identifier, "initializer", _BY_NAME, deserialize,
+                   valid_names=sorted(k for k in _BY_NAME if k.islower()), valid_label="Valid names include")
 
 
 __all__ = [c.__name__ for c in _ALL] + [

@@ -6,12 +6,11 @@
 2.0
 """
 
-import difflib
-
 import jax.numpy as jnp
 
 from lamina.saving.object_registry import register_builtin
 from lamina.saving.serialization import deserialize_keras_object, serialize_keras_object
+from lamina.utils.name_lookup import resolve
 
 _register = register_builtin("regularizers", "keras.regularizers")
 
@@ -125,19 +124,8 @@ def deserialize(config, custom_objects=None):
 
 
 def get(identifier):
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        if identifier not in _NAMES:
-            close = difflib.get_close_matches(identifier, sorted(_NAMES), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise ValueError(f"Unknown regularizer: '{identifier}'.{hint} Valid names: l1, l2, l1_l2.")
-        return _NAMES[identifier]()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer. Received: {identifier!r}")
+    return resolve(identifier, "regularizer", _NAMES, deserialize,
+                   valid_names=["l1", "l2", "l1_l2", "orthogonal_regularizer"])
 
 
 __all__ = ["L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "deserialize", "get", "l1",
