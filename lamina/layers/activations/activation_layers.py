@@ -123,11 +123,33 @@ class Softmax(_Elementwise):
 
     def call(self, inputs, mask=None):
         if mask is not None:
-            # Masked positions get a large negative logit so they receive ~zero probability.
-            inputs = jnp.where(mask, inputs, jnp.asarray(-1e9, inputs.dtype))
+            mask = self._check_mask(inputs, mask)
+            # Masked positions get a large negative logit so they receive ~zero probability
+            # (-3e4 in float16, where -1e9 would be -inf and an all-masked row NaN).
+            big = -3e4 if inputs.dtype == jnp.float16 else -1e9
+            inputs = jnp.where(mask, inputs, jnp.asarray(big, inputs.dtype))
         if isinstance(self.axis, (list, tuple)):
-            return jnp.exp(inputs - jax.nn.logsumexp(inputs, axis=tuple(self.axis), keepdims=True))
-        return jax.nn.softmax(inputs, axis=self.axis)
+            outputs = jnp.exp(inputs - jax.nn.logsumexp(inputs, axis=tuple(self.axis), keepdims=True))
+        else:
+            outputs = jax.nn.softmax(inputs, axis=self.axis)
+        if mask is not None:
+            # A fully masked row would otherwise come out uniform.
+            outputs = jnp.where(mask, outputs, jnp.zeros((), outputs.dtype))
+        return outputs
+
+    def _check_mask(self, inputs, mask):
+        mask = jnp.asarray(mask)
+        ok = mask.ndim <= inputs.ndim and all(
+            m in (1, i) for m, i in zip(mask.shape[::-1], inputs.shape[::-1]))
+        if not ok:
+            raise ValueError(
+                f"Softmax '{self.name}': the mask must broadcast to the inputs (each mask dimension 1 "
+                f"or equal to the input's, counted from the last). Received: inputs.shape="
+                f"{tuple(inputs.shape)}, mask.shape={tuple(mask.shape)}. Pass a mask of shape "
+                f"{tuple(inputs.shape)} or one that broadcasts to it."
+            )
+        # Keras keeps positions where the mask is True or above 0.5.
+        return mask if mask.dtype == jnp.bool_ else mask > 0.5
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}

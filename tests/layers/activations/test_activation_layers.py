@@ -68,3 +68,30 @@ def test_sparsemax_projects_onto_the_simplex_where_keras_does_not(keras3):
     # Keras 3.15.1's sparsemax does not sum to 1 here ([0, 0.25, 0, 0] for the first row): a bug.
     keras_y = np.asarray(keras3.activations.sparsemax(x))
     assert not np.allclose(keras_y.sum(axis=-1), 1.0)
+
+
+@pytest.mark.parametrize("mask_kind", ["bool", "float", "broadcast"])
+def test_softmax_mask_matches_keras_including_fully_masked_rows(keras3, mask_kind):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3, 4, 5)).astype("float32")
+    mask = rng.random((3, 4, 5)) > 0.4
+    mask[1, 2, :] = False  # a fully masked row: zeros, not a uniform distribution
+    if mask_kind == "float":
+        mask = mask.astype("float32") * 0.9  # Keras keeps positions above 0.5
+    elif mask_kind == "broadcast":
+        mask = mask[:1, :1, :]
+    ours = np.asarray(layers.Softmax()(x, mask=mask))
+    np.testing.assert_allclose(ours, np.asarray(keras3.layers.Softmax()(x, mask=mask)), atol=1e-6)
+    if mask_kind != "broadcast":
+        assert np.all(ours[1, 2] == 0)
+
+
+def test_softmax_fully_masked_float16_row_is_zero_not_nan():
+    x = np.ones((1, 3), "float16")
+    y = np.asarray(layers.Softmax(dtype="float16")(x, mask=np.array([[False, False, False]])))
+    assert y.dtype == np.float16 and not np.isnan(y).any() and np.all(y == 0)
+
+
+def test_softmax_mask_that_does_not_broadcast_is_explained():
+    with pytest.raises(ValueError, match=r"Softmax 'sm'.*mask must broadcast.*inputs.shape=\(2, 5\), mask.shape=\(2, 4\)"):
+        layers.Softmax(name="sm")(np.ones((2, 5), "float32"), mask=np.ones((2, 4), bool))
