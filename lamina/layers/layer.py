@@ -101,6 +101,8 @@ class Layer(Operation):
         params = self._call_signature.parameters
         self._call_has_training = "training" in params
         self._call_has_mask = "mask" in params
+        # `<arg>_mask` parameters: a functional model fills them with the masks of `<arg>`'s tensors.
+        self._call_mask_args = {n[:-5]: n for n in params if n.endswith("_mask") and n[:-5] in params}
         self._tracking = True
 
     # ------------------------------------------------------------------ attribute tracking

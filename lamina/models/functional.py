@@ -260,6 +260,8 @@ class Functional(Model):
                     in_masks = [masks.get(id(t)) for t in node.input_tensors]
                     if any(m is not None for m in in_masks):
                         kwargs["mask"] = in_masks[0] if len(in_masks) == 1 else in_masks
+                if op._call_mask_args:
+                    _fill_argument_masks(op, node, kwargs, masks)
                 if op._call_has_training and training is not None:
                     # The call's `training` wins over one recorded on the node (Keras files record
                     # training=True on augmentation layers; predict must still run in inference).
@@ -301,3 +303,19 @@ class Functional(Model):
         from lamina.models.functional_config import functional_from_config
 
         return functional_from_config(cls, config, custom_objects)
+
+
+def _fill_argument_masks(layer, node, kwargs, masks):
+    """Passes each tensor argument's mask as `<arg>_mask` where the layer's call takes one."""
+    try:
+        bound = layer._call_signature.bind_partial(*node.call_args, **node.call_kwargs).arguments
+    except TypeError:
+        return
+    for arg, mask_name in layer._call_mask_args.items():
+        if arg not in bound or bound.get(mask_name) is not None:
+            continue  # no such argument in this call, or a mask given explicitly
+        value = bound[arg]
+        tensors = [t for t in jax.tree_util.tree_leaves(value, is_leaf=_is_kt) if _is_kt(t)]
+        found = [masks.get(id(t)) for t in tensors]
+        if any(m is not None for m in found):
+            kwargs[mask_name] = found[0] if _is_kt(value) else found
