@@ -15,8 +15,19 @@ def median_of(runs, key):
     return statistics.median(vals) if vals else None
 
 
+FLOOR = "floor"  # a target that the hand-written jitted forward itself misses
+
+
 def verdict(ok):
+    if ok == FLOOR:
+        return "FAIL (floor)"
     return "n/a" if ok is None else ("PASS" if ok else "FAIL")
+
+
+def _quarter_of_keras(self, wl, vals, rk, rj):
+    ok = _leq(rk, 0.25)
+    floor = ratio(vals.get("jax"), vals.get("keras"))
+    return FLOOR if ok is False and floor is not None and floor > 0.25 else ok
 
 
 def ratio(a, b):
@@ -97,7 +108,7 @@ class Report:
 
     def predict_table(self):
         return self._metric_table("predict1_s", "ms", 1e3, [
-            ("≤0.25x Keras", lambda self, wl, vals, rk, rj: _leq(rk, 0.25)),
+            ("≤0.25x Keras", _quarter_of_keras),
             ("predict ≤2x jitted fwd", lambda self, wl, vals, rk, rj: _leq(rj, 2.0))], jax_over_keras=True)
 
     def call_table(self):
@@ -163,8 +174,14 @@ class Report:
     def summary(self):
         passed = sum(v == "PASS" for _, _, v in self.verdicts)
         failed = [(wl, t) for wl, t, v in self.verdicts if v == "FAIL"]
-        lines = [f"**Targets: {passed} PASS, {len(failed)} FAIL** (n/a rows not counted)."]
+        floor = [(wl, t) for wl, t, v in self.verdicts if v == "FAIL (floor)"]
+        lines = [f"**Targets: {passed} PASS, {len(failed) + len(floor)} FAIL** (n/a rows not counted)"
+                 + (f", of which {len(floor)} below the floor a hand-written jitted forward sets." if floor else ".")]
         if failed:
             lines.append("")
             lines.append("Failed: " + "; ".join(f"{wl} {t}".strip() for wl, t in failed) + ".")
+        if floor:
+            lines.append("")
+            lines.append("Failed where the jitted forward alone is above the target (out of reach by removing "
+                         "overhead): " + "; ".join(f"{wl} {t}".strip() for wl, t in floor) + ".")
         return "\n".join(lines)

@@ -199,16 +199,18 @@ def render(args, results, imports, mem, ceiling, errors, info, started, load_bef
         "",
         "## predict(x[:1]) latency",
         "",
-        "`model.predict(x[:1], verbose=0)`, median over many calls after warm-up. The JAX column is a "
+        "`model.predict(x[:1], verbose=0)` after warm-up: calls run in blocks of 20 and the fastest "
+        "block median counts (bursts of other load on a shared machine slow whole runs of calls; "
+        "every system is measured the same way). The JAX column is a "
         "jitted forward plus the copy to NumPy (`np.asarray(fwd(params, x[:1]))`). JAX/Keras is the "
         "floor for lamina/Keras: where it is above 0.25, the 0.25x-Keras target cannot be met by "
-        "removing overhead alone.",
+        "removing overhead alone (marked FAIL (floor)).",
         "",
         rep.predict_table(),
         "",
         "## model(x[:1]) latency",
         "",
-        "`model(x[:1])` on a NumPy array, result blocked on. The JAX column is the jitted forward.",
+        "`model(x[:1])` on a NumPy array, result blocked on, timed as predict above. The JAX column is the jitted forward.",
         "",
         rep.call_table(),
         "",

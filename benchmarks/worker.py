@@ -31,21 +31,30 @@ class CompileCounter:
             self.n += 1
 
 
-def latency(fn, arg, max_calls, budget_s):
-    """Median wall time of `fn(arg)` over up to `max_calls` calls (at least 10, about `budget_s`).
+def latency(fn, arg, max_calls, budget_s, block=20):
+    """Wall time of one `fn(arg)`: the fastest median over blocks of `block` consecutive calls.
 
-    Very slow calls (Keras's op-by-op `model(x)` on an LSTM takes about a second) get 3 calls.
+    Calls run in blocks until `max_calls` calls or about `budget_s` have passed. On a shared
+    machine another process's burst slows a whole run of calls (sub-0.1 ms calls then flip between
+    ~15 and ~45 us for hundreds of calls); the best block median is the call's own cost, and every
+    system is measured the same way. Very slow calls (Keras's op-by-op `model(x)` on an LSTM takes
+    about a second) get 3 calls in one block.
     """
     fn(arg)  # compiles
     t = time.perf_counter()
     fn(arg)
-    min_calls = 10 if time.perf_counter() - t < 0.05 else 3
-    times, deadline = [], time.perf_counter() + budget_s
-    while len(times) < max_calls and (len(times) < min_calls or time.perf_counter() < deadline):
-        t = time.perf_counter()
-        fn(arg)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    if time.perf_counter() - t >= 0.05:
+        block, max_calls = 3, 3
+    blocks, deadline, calls = [], time.perf_counter() + budget_s, 0
+    while calls < max_calls and (not blocks or time.perf_counter() < deadline):
+        times = []
+        for _ in range(block):
+            t = time.perf_counter()
+            fn(arg)
+            times.append(time.perf_counter() - t)
+        calls += block
+        blocks.append(statistics.median(times))
+    return min(blocks)
 
 
 def throughput(predict, x, repeats):
