@@ -2,7 +2,10 @@
 
 import statistics
 
-SYSTEM_NAMES = {"lamina": "lamina", "keras": "Keras 3", "jax": "JAX", "jax_scan": "JAX scan"}
+SYSTEM_NAMES = {"lamina": "lamina", "keras": "Keras 3", "jax": "JAX", "jax_scan": "JAX scan",
+                "jax_noynn": "JAX, YNNPACK off"}
+# Hand-written variants shown in the training tables only.
+VARIANTS = ("jax_scan", "jax_noynn")
 
 # Memory is "flat" below these growths (a leak of a few KB per call or per model shows clearly).
 FLAT_PREDICT_MB = 5.0      # over 1,000 predict calls
@@ -69,9 +72,11 @@ class Report:
         return verdict(ok)
 
     def _metric_table(self, key, unit, scale, targets, systems=None, jax_over_keras=False):
-        systems = systems or [s for s in self.systems if s != "jax_scan"]
+        systems = systems or [s for s in self.systems if s not in VARIANTS]
+        same_options = "jax_noynn" in systems
         header = ["workload"] + [f"{SYSTEM_NAMES[s]} ({unit})" for s in systems]
-        header += ["lamina/Keras", "lamina/JAX"] + (["JAX/Keras"] if jax_over_keras else []) + [t[0] for t in targets]
+        header += ["lamina/Keras", "lamina/JAX"] + (["lamina/JAX same XLA options"] if same_options else [])
+        header += (["JAX/Keras"] if jax_over_keras else []) + [t[0] for t in targets]
         rows = []
         for wl in self.workloads:
             vals = {s: self.m(wl, s, key) for s in systems}
@@ -81,6 +86,8 @@ class Report:
             lam = vals.get("lamina")
             rk, rj = ratio(lam, vals.get("keras")), ratio(lam, vals.get("jax"))
             row += [fmt_ratio(rk), fmt_ratio(rj)]
+            if same_options:
+                row.append(fmt_ratio(ratio(lam, vals.get("jax_noynn") or vals.get("jax"))))
             if jax_over_keras:
                 row.append(fmt_ratio(ratio(vals.get("jax"), vals.get("keras"))))
             row += [self._judge(wl, name, rule(self, wl, vals, rk, rj)) for name, rule in targets]
@@ -122,7 +129,7 @@ class Report:
         return self._metric_table("peak_rss_mb", "MB", 1.0, [])
 
     def compile_table(self):
-        systems = [s for s in self.systems if s != "jax_scan"]
+        systems = [s for s in self.systems if s not in VARIANTS]
         header = ["workload"] + [f"{SYSTEM_NAMES[s]} fit" for s in systems] + ["lamina predict(x[:1])", "Keras predict(x[:1])"]
         rows = []
         for wl in self.workloads:

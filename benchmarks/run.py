@@ -25,7 +25,10 @@ sys.path.insert(0, HERE)
 import report  # noqa: E402
 import workloads  # noqa: E402
 
-ALL_SYSTEMS = ("lamina", "keras", "jax", "jax_scan")
+ALL_SYSTEMS = ("lamina", "keras", "jax", "jax_scan", "jax_noynn")
+# Workloads with convolutions: lamina compiles their batch functions with YNNPACK off
+# (lamina/trainers/compiler_options.py); `jax_noynn` times the hand-written loop the same way.
+CONV_WORKLOADS = ("W2", "W3", "W6")
 
 
 def run_json(args, timeout, retries=1):
@@ -133,6 +136,8 @@ def measure(args):
             for system in args.systems:
                 if system == "jax_scan" and wl != "W1":
                     continue  # the fused hand-written variant is for the MLP, where dispatch dominates
+                if system == "jax_noynn" and wl not in CONV_WORKLOADS:
+                    continue
                 t = time.perf_counter()
                 r = run_json([os.path.join(HERE, "worker.py"), "--system", system, "--workload", wl] + quick, args.timeout)
                 print(f"trial {trial + 1}/{args.trials} {wl:4} {system:8} {time.perf_counter() - t:6.1f} s "
@@ -182,7 +187,12 @@ def render(args, results, imports, mem, ceiling, errors, info, started, load_bef
         "",
         "Median epoch time over the timed epochs (after the first) divided by steps per epoch; an "
         "epoch ends with a device sync. `JAX` dispatches one jitted step per batch; `JAX scan` (W1 "
-        "only) fuses up to 16 steps per dispatch with `lax.scan`.",
+        "only) fuses up to 16 steps per dispatch with `lax.scan`. `JAX, YNNPACK off` (W2, W3, W6) is "
+        "the hand-written loop with `XLA_FLAGS=--xla_cpu_experimental_ynn_fusion_type=`, the XLA "
+        "option lamina passes to `jax.jit` for convolutional models' batch functions on CPU "
+        "(`lamina/trainers/compiler_options.py`; see `CONV_OPTIONS.md`): `lamina/JAX same XLA "
+        "options` compares like with like, while `lamina/JAX` and the targets compare against XLA's "
+        "defaults, which is what a hand-written JAX program gets unless its author sets the flag.",
         "",
         rep.training_table(),
         "",

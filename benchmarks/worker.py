@@ -3,7 +3,8 @@
     python benchmarks/worker.py --system lamina --workload W1 [--quick]
 
 Systems: `lamina`, `keras` (real Keras 3, JAX backend), `jax` (hand-written loop, one jitted step
-per batch) and `jax_scan` (the same, 16 steps fused per dispatch with `lax.scan`).
+per batch), `jax_scan` (the same, 16 steps fused per dispatch with `lax.scan`) and `jax_noynn`
+(the hand-written loop with XLA's YNNPACK off, as lamina compiles convolutional models).
 """
 
 import argparse
@@ -139,10 +140,14 @@ def run_handwritten(w, x, y, xp, q, counter, out, fuse):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--system", required=True, choices=["lamina", "keras", "jax", "jax_scan"])
+    p.add_argument("--system", required=True, choices=["lamina", "keras", "jax", "jax_scan", "jax_noynn"])
     p.add_argument("--workload", required=True)
     p.add_argument("--quick", action="store_true")
     args = p.parse_args(argv)
+    if args.system == "jax_noynn":
+        # The hand-written loop with the XLA option lamina uses for convolutional models; set
+        # before JAX starts its backend.
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_experimental_ynn_fusion_type=").strip()
     mod, import_s = import_system(args.system)
     w = workloads.WORKLOADS[args.workload]
     if args.quick:
