@@ -26,7 +26,7 @@ import report  # noqa: E402
 import workloads  # noqa: E402
 
 ALL_SYSTEMS = ("lamina", "keras", "jax", "jax_scan", "jax_noynn")
-# Workloads with convolutions: lamina compiles their batch functions with YNNPACK off
+# Workloads with convolutions: lamina compiles their training steps with YNNPACK off
 # (lamina/trainers/compiler_options.py); `jax_noynn` times the hand-written loop the same way.
 CONV_WORKLOADS = ("W2", "W3", "W6")
 
@@ -189,7 +189,7 @@ def render(args, results, imports, mem, ceiling, errors, info, started, load_bef
         "epoch ends with a device sync. `JAX` dispatches one jitted step per batch; `JAX scan` (W1 "
         "only) fuses up to 16 steps per dispatch with `lax.scan`. `JAX, YNNPACK off` (W2, W3, W6) is "
         "the hand-written loop with `XLA_FLAGS=--xla_cpu_experimental_ynn_fusion_type=`, the XLA "
-        "option lamina passes to `jax.jit` for convolutional models' batch functions on CPU "
+        "option lamina passes to `jax.jit` for convolutional models' training steps on CPU "
         "(`lamina/trainers/compiler_options.py`; see `CONV_OPTIONS.md`): `lamina/JAX same XLA "
         "options` compares like with like, while `lamina/JAX` and the targets compare against XLA's "
         "defaults, which is what a hand-written JAX program gets unless its author sets the flag.",

@@ -12,7 +12,6 @@ import numpy as np
 from lamina.backend import state as _state
 from lamina.backend.variable import CREATION_COUNT as _CREATED
 from lamina.backend.variable import Variable
-from lamina.trainers import compiler_options
 
 
 def _leaf_ok(x):
@@ -118,8 +117,7 @@ def call(model, args, kwargs):
             assigned_box[:] = [idx]
             return y, [scope.get_current_value(variables[i]) for i in idx]
 
-        batch = getattr(jax.tree_util.tree_leaves(x)[0], "shape", (None,))[:1] or (None,)
-        entry = [compiler_options.jit(fwd, compiler_options.for_model(model, batch[0] or 1)), assigned_box]
+        entry = [jax.jit(fwd), assigned_box]
         cache.fns[key] = entry
     fn, assigned_box = entry
     y, updates = fn(current_values(variables), x, mask)

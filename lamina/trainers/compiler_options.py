@@ -1,14 +1,14 @@
-"""XLA compiler options chosen per compiled function (today: YNNPACK off for convolutions on CPU).
+"""XLA compiler options chosen per compiled function (today: YNNPACK off for training convolutions).
 
 XLA's CPU backend hands convolutions, and the products it rewrites them into, to YNNPACK by
-default. For the shapes of training steps and batch inference that is 1.5-8x slower than XLA's
-own Eigen kernels: the W3 VGG-style training step takes 1,275 ms with YNNPACK and 479 ms without,
-and its 98x98x32 convolution 269 ms forward with YNNPACK and 32 ms without
-(`benchmarks/conv_options.py`, `benchmarks/CONV_OPTIONS.md`). For one-sample inference YNNPACK
-is faster (0.04 vs 0.08 ms), and dense and recurrent models gain nothing either way. So only
-functions of models with convolutions that run on batches of 8 or more are compiled with YNNPACK
-off. The option is given to `jax.jit` for lamina's own functions only: the user's other JAX code
-keeps its defaults, and an `xla_cpu_experimental_ynn_fusion_type` set in `XLA_FLAGS` wins.
+default. In training steps that is up to 3x slower than XLA's own Eigen kernels: the W3
+VGG-style step takes 1,275 ms with YNNPACK and 479 ms without, and its 98x98x32 convolution's
+kernel gradient 342 ms against 62 ms (`benchmarks/conv_options.py`, `benchmarks/CONV_OPTIONS.md`);
+on W2 and W6 training it is even. Inference is mixed (W2 batch predict: 27,000 samples/s with
+YNNPACK, 14,000 without; W3: 245 with, 364 without), so inference keeps XLA's defaults. Only
+training steps of models with convolutions, on the CPU backend, get the option, given to `jax.jit`
+for lamina's own functions: the user's other JAX code keeps its defaults, and an
+`xla_cpu_experimental_ynn_fusion_type` set in `XLA_FLAGS` wins.
 
 >>> from lamina import layers, models
 >>> from lamina.trainers.compiler_options import for_model
@@ -23,8 +23,6 @@ import os
 import jax
 
 YNN_OFF = {"xla_cpu_experimental_ynn_fusion_type": ""}
-# Below this many samples per call YNNPACK's convolutions are the faster ones (measured at 1).
-MIN_BATCH = 8
 
 
 def all_layers(model):
@@ -54,11 +52,8 @@ def _ynn_option_works():
     return True
 
 
-def for_model(model, batch=None):
-    """Compiler options for a function of `model` on batches of `batch` samples (None: unknown,
-    as for training steps), or None for XLA's defaults."""
-    if batch is not None and batch < MIN_BATCH:
-        return None
+def for_model(model):
+    """Compiler options for `model`'s training step, or None for XLA's defaults."""
     if "ynn_fusion_type" in os.environ.get("XLA_FLAGS", ""):
         return None
     if jax.default_backend() != "cpu" or not has_convolutions(model):

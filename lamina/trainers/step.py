@@ -15,12 +15,13 @@ from lamina.trainers import compiler_options
 from lamina.trainers.data import gather_batch
 
 
-def compile_fn(model, fn):
+def compile_fn(model, fn, kind=None):
     """`jax.jit(fn)`, unless the model was compiled with `run_eagerly=True` or `jit_compile=False`
-    (then the same pure function runs op by op, e.g. to debug with print statements)."""
+    (then the same pure function runs op by op, e.g. to debug with print statements). Training
+    steps (`kind="train"`) may get XLA options of their own (see compiler_options.py)."""
     if getattr(model, "run_eagerly", False) or getattr(model, "jit_compile", True) is False:
         return fn
-    return compiler_options.jit(fn, compiler_options.for_model(model))
+    return compiler_options.jit(fn, compiler_options.for_model(model) if kind == "train" else None)
 
 
 def variable_lists(model):
@@ -78,7 +79,7 @@ def make_array_fn(model, kind, lists, K, padded=True):
             state, _ = jax.lax.scan(body, state, jnp.arange(K))
             return state, metric_results(model, metric_vars, state[3])
 
-    return compile_fn(model, fn)
+    return compile_fn(model, fn, kind)
 
 
 def make_batch_fn(model, kind, lists):
@@ -90,7 +91,7 @@ def make_batch_fn(model, kind, lists):
         state = hooks.constrain_state(lists, step(state, hooks.constrain_batch(batch)))
         return state, metric_results(model, metric_vars, state[3])
 
-    return compile_fn(model, fn)
+    return compile_fn(model, fn, kind)
 
 
 def make_custom_fn(model, kind, lists):
@@ -109,7 +110,7 @@ def make_custom_fn(model, kind, lists):
             logs, (tv, ntv, mv) = model.test_step((tv, ntv, mv), data)
             return (list(tv), list(ntv), ov, list(mv)), logs
 
-    return compile_fn(model, fn)
+    return compile_fn(model, fn, kind)
 
 
 def make_predict_fn(model, lists):

@@ -1,11 +1,10 @@
-"""Per-function XLA options: YNNPACK off for convolutional models' batch functions on CPU."""
+"""Per-function XLA options: YNNPACK off for convolutional models' training steps on CPU."""
 
 import jax
 import numpy as np
 import pytest
 
 from lamina import layers, models
-from lamina.models import forward
 from lamina.trainers import compiler_options
 
 
@@ -23,9 +22,8 @@ def on_cpu(monkeypatch):
     monkeypatch.delenv("XLA_FLAGS", raising=False)
 
 
-def test_conv_models_get_ynnpack_off_for_batches(on_cpu):
+def test_conv_models_get_ynnpack_off(on_cpu):
     assert compiler_options.for_model(_conv_model()) == compiler_options.YNN_OFF
-    assert compiler_options.for_model(_conv_model(), batch=32) == compiler_options.YNN_OFF
 
 
 def test_nested_conv_layers_count(on_cpu):
@@ -36,7 +34,6 @@ def test_nested_conv_layers_count(on_cpu):
 
 def test_defaults_elsewhere(on_cpu, monkeypatch):
     assert compiler_options.for_model(_dense_model()) is None  # no convolutions
-    assert compiler_options.for_model(_conv_model(), batch=1) is None  # YNNPACK wins at batch 1
     monkeypatch.setenv("XLA_FLAGS", "--xla_cpu_experimental_ynn_fusion_type=individual_dot")
     assert compiler_options.for_model(_conv_model()) is None  # the user's own setting wins
     monkeypatch.delenv("XLA_FLAGS")
@@ -44,7 +41,7 @@ def test_defaults_elsewhere(on_cpu, monkeypatch):
     assert compiler_options.for_model(_conv_model()) is None
 
 
-def test_fit_predict_and_call_compile_with_the_option(on_cpu, monkeypatch):
+def test_only_training_steps_get_the_option(on_cpu, monkeypatch):
     seen = []
     real = compiler_options.jit
 
@@ -58,20 +55,25 @@ def test_fit_predict_and_call_compile_with_the_option(on_cpu, monkeypatch):
     model = _conv_model()
     model.compile("sgd", "mse")
     model.fit(x, y, batch_size=16, epochs=1, verbose=0)
-    assert seen and all(o == compiler_options.YNN_OFF for o in seen)
-    seen.clear()
-    model.predict(x[:1], verbose=0)  # one sample: XLA's defaults
-    assert seen == [None]
-    seen.clear()
-    model(x[:16])
     assert seen == [compiler_options.YNN_OFF]
+    seen.clear()
+    model.evaluate(x, y, batch_size=16, verbose=0)
+    model.predict(x, batch_size=16, verbose=0)
+    assert seen and all(o is None for o in seen)  # inference keeps XLA's defaults
 
 
-def test_results_do_not_depend_on_the_option(on_cpu, monkeypatch):
+def test_training_results_do_not_depend_on_the_option(on_cpu, monkeypatch):
     rng = np.random.default_rng(1)
-    x = rng.random((16, 8, 8, 1), dtype=np.float32)
-    model = _conv_model()
-    with_option = np.asarray(model(x))
-    monkeypatch.setattr(compiler_options, "for_model", lambda model, batch=None: None)
-    forward.invalidate(model)
-    np.testing.assert_allclose(with_option, np.asarray(model(x)), rtol=1e-5, atol=1e-6)
+    x, y = rng.random((32, 8, 8, 1), dtype=np.float32), rng.random((32, 2), dtype=np.float32)
+    weights = []
+    for options in (compiler_options.YNN_OFF, None):
+        monkeypatch.setattr(compiler_options, "for_model", lambda model, o=options: o)
+        model = _conv_model()
+        if weights:
+            model.set_weights(weights[0][0])
+        start = model.get_weights()
+        model.compile("sgd", "mse")
+        model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+        weights.append((start, model.get_weights()))
+    for a, b in zip(weights[0][1], weights[1][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
