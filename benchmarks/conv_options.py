@@ -154,17 +154,22 @@ def report(results):
              "Each XLA option ran in its own process; the ceiling is that process's 2048x2048 float32 "
              "matmul.", ""]
     base = results["default"]
-    exprs = list(next(iter(base["layers"].values())).keys())
-    lines += ["## Ways to express the convolution (default XLA options)", "",
-              "| layer | " + " | ".join(f"{e} ms (GFLOP/s)" for e in exprs) + " |",
-              "|---|" + "---|" * len(exprs)]
-    totals = dict.fromkeys(exprs, 0.0)
-    for name, row in base["layers"].items():
-        lines.append(f"| {name} | " + " | ".join(f"{_fmt(row[e]['ms'])} ({_fmt(row[e]['gflops'])})" for e in exprs) + " |")
-        for e in exprs:
-            totals[e] += row[e]["ms"]
-    lines.append("| **total** | " + " | ".join(f"**{_fmt(totals[e])}**" for e in exprs) + " |")
-    lines += ["", f"Matmul ceiling: {_fmt(base['ceiling_gflops'])} GFLOP/s.", "",
+    for opt in ("default", "ynn_off"):
+        res = results.get(opt)
+        if not res or "error" in res:
+            continue
+        exprs = list(next(iter(res["layers"].values())).keys())
+        lines += [f"## Ways to express the convolution ({opt}: `{FLAG_SETS[opt] or 'no XLA_FLAGS'}`)", "",
+                  "| layer | " + " | ".join(f"{e} ms (GFLOP/s)" for e in exprs) + " |",
+                  "|---|" + "---|" * len(exprs)]
+        totals = dict.fromkeys(exprs, 0.0)
+        for name, row in res["layers"].items():
+            lines.append(f"| {name} | " + " | ".join(f"{_fmt(row[e]['ms'])} ({_fmt(row[e]['gflops'])})" for e in exprs) + " |")
+            for e in exprs:
+                totals[e] += row[e]["ms"]
+        lines.append("| **total** | " + " | ".join(f"**{_fmt(totals[e])}**" for e in exprs) + " |")
+        lines.append("")
+    lines += [f"Matmul ceiling: {_fmt(base['ceiling_gflops'])} GFLOP/s.", "",
               "## XLA options (lax_nhwc, as lamina emits it)", "",
               "| option | XLA_FLAGS | total ms | vs default | ceiling GFLOP/s | " +
               " | ".join(n for n, *_ in LAYERS) + " |",
@@ -195,7 +200,7 @@ def main(argv=None):
         return
     results = {}
     for opt in args.options.split(","):
-        exprs = expressions if opt == "default" else ["lax_nhwc"]
+        exprs = expressions if opt in ("default", "ynn_off") else ["lax_nhwc"]
         t = time.perf_counter()
         results[opt] = _child(FLAG_SETS[opt], exprs, args.repeats)
         print(f"{opt:16s} {time.perf_counter() - t:6.1f} s", file=sys.stderr)

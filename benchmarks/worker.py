@@ -110,7 +110,6 @@ def run_keras_api(mod, w, x, y, xp, q, counter, out):
     out["loss"] = float(history.history["loss"][-1])
     out["compiles_fit"] = counter.n - c0
     x1 = x[:1]
-    time.sleep(float(os.environ.get("BENCH_SETTLE_S", "0")))
     c0 = counter.n
     out["predict1_s"] = latency(lambda a: model.predict(a, verbose=0), x1, q["calls"], q["budget"])
     out["compiles_predict1"] = counter.n - c0
@@ -131,7 +130,6 @@ def run_handwritten(w, x, y, xp, q, counter, out, fuse):
     out["loss"] = float(trainer.logs[0] / trainer.logs[2])
     out["compiles_fit"] = counter.n - c0
     x1 = x[:1]
-    time.sleep(float(os.environ.get("BENCH_SETTLE_S", "0")))
     out["predict1_s"] = latency(lambda a: np.asarray(trainer.predict_fn(trainer.params, a)), x1, q["calls"], q["budget"])
     out["call1_s"] = latency(trainer.call, x1, q["calls"], q["budget"])
     out["throughput"] = throughput(lambda a: trainer.predict(a, w.batch), xp, q["repeats"])
