@@ -153,7 +153,7 @@ def report(results):
              "both gradients, jitted; median ms and achieved GFLOP/s (forward + 2 backward products). "
              "Each XLA option ran in its own process; the ceiling is that process's 2048x2048 float32 "
              "matmul.", ""]
-    base = results["default"]
+    base = results.get("default") or next(iter(results.values()))
     for opt in ("default", "ynn_off"):
         res = results.get(opt)
         if not res or "error" in res:
@@ -174,14 +174,15 @@ def report(results):
               "| option | XLA_FLAGS | total ms | vs default | ceiling GFLOP/s | " +
               " | ".join(n for n, *_ in LAYERS) + " |",
               "|---|---|---|---|---|" + "---|" * len(LAYERS)]
-    base_total = sum(r["lax_nhwc"]["ms"] for r in base["layers"].values())
+    base_total = sum(r["lax_nhwc"]["ms"] for r in base["layers"].values()) if "layers" in base else None
     for opt, res in results.items():
         if "error" in res:
             lines.append(f"| {opt} | `{FLAG_SETS[opt]}` | failed: {res['error']} | | |" + " |" * len(LAYERS))
             continue
         total = sum(r["lax_nhwc"]["ms"] for r in res["layers"].values())
         cells = " | ".join(_fmt(res["layers"][n]["lax_nhwc"]["ms"]) for n, *_ in LAYERS)
-        lines.append(f"| {opt} | `{FLAG_SETS[opt] or '(none)'}` | {_fmt(total)} | {total / base_total:.2f}x | "
+        vs = f"{total / base_total:.2f}x" if base_total else "—"
+        lines.append(f"| {opt} | `{FLAG_SETS[opt] or '(none)'}` | {_fmt(total)} | {vs} | "
                      f"{_fmt(res['ceiling_gflops'])} | {cells} |")
     return "\n".join(lines) + "\n"
 
