@@ -210,8 +210,9 @@ def render(args, results, imports, mem, ceiling, errors, info, started, load_bef
         "## predict(x[:1]) latency",
         "",
         "`model.predict(x[:1], verbose=0)` after warm-up: calls run in blocks of 20 and the fastest "
-        "block median counts (bursts of other load on a shared machine slow whole runs of calls; "
-        "every system is measured the same way). The JAX column is a "
+        "block median counts, over two looks (right after fit and after the throughput run). On this "
+        "VM sub-0.1 ms calls of any system sometimes run 3-5x slower for seconds at a time; every "
+        "system is measured the same way. The JAX column is a "
         "jitted forward plus the copy to NumPy (`np.asarray(fwd(params, x[:1]))`). JAX/Keras is the "
         "floor for lamina/Keras: where it is above 0.25, the 0.25x-Keras target cannot be met by "
         "removing overhead alone (marked FAIL (floor)).",

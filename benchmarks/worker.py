@@ -58,6 +58,17 @@ def latency(fn, arg, max_calls, budget_s, block=20):
     return min(blocks)
 
 
+def second_look(out, predict1, call1, x1, q):
+    """Times the one-sample calls again, later in the process; the faster look counts.
+
+    Sub-0.1 ms calls on this 2-core VM sometimes run 3-5x slower for seconds at a time (a jitted
+    forward alone flips between ~15 and ~70 us), whatever the system; two looks at different
+    moments, the same for every system, keep such a phase from deciding the result.
+    """
+    out["predict1_s"] = min(out["predict1_s"], latency(predict1, x1, q["calls"], q["budget"]))
+    out["call1_s"] = min(out["call1_s"], latency(call1, x1, q["calls"], q["budget"]))
+
+
 def throughput(predict, x, repeats):
     predict(x)  # warm-up: compiles the batch shape
     times = []
@@ -111,10 +122,13 @@ def run_keras_api(mod, w, x, y, xp, q, counter, out):
     out["compiles_fit"] = counter.n - c0
     x1 = x[:1]
     c0 = counter.n
-    out["predict1_s"] = latency(lambda a: model.predict(a, verbose=0), x1, q["calls"], q["budget"])
+    predict1 = lambda a: model.predict(a, verbose=0)  # noqa: E731
+    call1 = lambda a: jax.block_until_ready(model(a))  # noqa: E731
+    out["predict1_s"] = latency(predict1, x1, q["calls"], q["budget"])
     out["compiles_predict1"] = counter.n - c0
-    out["call1_s"] = latency(lambda a: jax.block_until_ready(model(a)), x1, q["calls"], q["budget"])
+    out["call1_s"] = latency(call1, x1, q["calls"], q["budget"])
     out["throughput"] = throughput(lambda a: model.predict(a, batch_size=w.batch, verbose=0), xp, q["repeats"])
+    second_look(out, predict1, call1, x1, q)
     return ends
 
 
@@ -130,9 +144,11 @@ def run_handwritten(w, x, y, xp, q, counter, out, fuse):
     out["loss"] = float(trainer.logs[0] / trainer.logs[2])
     out["compiles_fit"] = counter.n - c0
     x1 = x[:1]
-    out["predict1_s"] = latency(lambda a: np.asarray(trainer.predict_fn(trainer.params, a)), x1, q["calls"], q["budget"])
+    predict1 = lambda a: np.asarray(trainer.predict_fn(trainer.params, a))  # noqa: E731
+    out["predict1_s"] = latency(predict1, x1, q["calls"], q["budget"])
     out["call1_s"] = latency(trainer.call, x1, q["calls"], q["budget"])
     out["throughput"] = throughput(lambda a: trainer.predict(a, w.batch), xp, q["repeats"])
+    second_look(out, predict1, trainer.call, x1, q)
     if w.key in ("W2", "W3"):  # the GFLOP/s table covers the convolutional workloads
         out["step_flops"] = trainer.step_flops(x, y)
     return ends
