@@ -47,8 +47,9 @@ _CPU_HOIST_MIN_MACS = 2**26
 # Without a backward pass, a small batch makes every in-loop projection a matrix-vector product
 # that re-reads the whole kernel per step; one projection up front reads it once. Measured on
 # inference (time x features x units, batch): hoisting wins at (100x256x128, 1 and 4) and
-# (50x64x64, 1) by 1.2-1.6x and loses at (8x16x32, 1), (50x64x64, 4), (100x256x128, 16) by
-# 1.1-1.8x: it pays from about 16K kernel entries per batch row.
+# (50x64x64, 1) by 1.2-1.6x and loses at (8x16x32, 1), (50x64x64, 4), (100x256x128, 16 and 64)
+# by 1.1-2x: it pays from about 16K kernel entries per batch row, whatever the size rule for
+# training says.
 _CPU_HOIST_MIN_KERNEL_PER_ROW = 2**14
 
 
@@ -61,8 +62,8 @@ def _hoist_projection(cell, sequences, training):
         return True
     batch, steps, features = sequences.shape[0], sequences.shape[1], sequences.shape[-1]
     width = cell.kernel.shape[-1]
-    if not training and features * width >= _CPU_HOIST_MIN_KERNEL_PER_ROW * batch:
-        return True
+    if not training:
+        return features * width >= _CPU_HOIST_MIN_KERNEL_PER_ROW * batch
     return batch * steps * features * width >= _CPU_HOIST_MIN_MACS
 
 

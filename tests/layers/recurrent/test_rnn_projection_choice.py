@@ -22,6 +22,7 @@ class _Seq:
     (1, 100, 256, 128, False, True),    # inference, batch 1: one projection reads the kernel once
     (4, 100, 256, 128, False, True),
     (16, 20, 256, 128, False, False),   # larger batches: the in-loop product is cheaper
+    (64, 100, 256, 128, False, False),  # ... even where the training size rule would hoist
     (1, 8, 16, 32, False, False),       # a tiny kernel: no gain from hoisting
     (1, 100, 256, 128, True, False),    # training keeps the size rule (backward pass costs)
     (64, 100, 1024, 256, True, True),   # a large training projection: hoisted
