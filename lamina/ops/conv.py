@@ -21,7 +21,10 @@ import numpy as np
 from lamina import config
 from lamina.ops.dispatch import keras_op
 
-__all__ = ["average_pool", "conv", "conv_transpose", "depthwise_conv", "max_pool", "separable_conv"]
+__all__ = [
+    "adaptive_average_pool", "adaptive_max_pool", "average_pool", "conv", "conv_transpose", "depthwise_conv",
+    "max_pool", "separable_conv",
+]
 
 _SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
 
@@ -291,3 +294,118 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     ones_shape = tuple(d if w > 1 or st > 1 else 1 for d, w, st in zip(inputs.shape, window, steps))
     counts = jax.lax.reduce_window(jnp.ones(ones_shape, inputs.dtype), zero, jax.lax.add, window, steps, padding)
     return total / counts
+
+
+def _adaptive_output_size(output_size, rank, op):
+    """`output_size` (an int or `rank` positive ints) as a tuple, with errors that name `op`."""
+    if isinstance(output_size, (int, np.integer)) and not isinstance(output_size, bool):
+        sizes = (int(output_size),) * rank
+    else:
+        try:
+            sizes = tuple(output_size)
+        except TypeError:
+            sizes = None
+        if sizes is None or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in sizes):
+            raise TypeError(
+                f"{op}: `output_size` must be an int or a tuple of {rank} ints (one per spatial axis). "
+                f"Received: output_size={output_size!r}"
+            )
+        if len(sizes) != rank:
+            raise ValueError(
+                f"{op}: `output_size` has {len(sizes)} values but the inputs have {rank} spatial "
+                f"axis/axes. Received: output_size={output_size!r}. Pass one size per spatial axis, "
+                "or a single int for all of them."
+            )
+        sizes = tuple(int(v) for v in sizes)
+    if any(v < 1 for v in sizes):
+        raise ValueError(
+            f"{op}: every `output_size` value must be >= 1. Received: output_size={output_size!r}"
+        )
+    return sizes
+
+
+def _adaptive_bins(length, out):
+    """Start index and size of each of the `out` bins over `length` (PyTorch's rule).
+
+    Bin i covers [floor(i * length / out), ceil((i + 1) * length / out)); exact integer arithmetic.
+    """
+    i = np.arange(out)
+    starts = (i * length) // out
+    ends = -(-(i + 1) * length // out)
+    return starts, ends - starts
+
+
+def _adaptive_axis(x, axis, out, init, reducer, mean):
+    """Pools axis `axis` of `x` into `out` bins (the box reductions are separable, axis by axis)."""
+    length = x.shape[axis]
+
+    def pool(size, stride):
+        window = [1] * x.ndim
+        steps = [1] * x.ndim
+        window[axis], steps[axis] = size, stride
+        y = jax.lax.reduce_window(x, init, reducer, tuple(window), tuple(steps), "VALID")
+        return y / size if mean else y
+
+    if length % out == 0:
+        # Equal, non-overlapping bins: one strided window does it, no gather needed.
+        return pool(length // out, length // out)
+    starts, sizes = _adaptive_bins(length, out)
+    # Bin sizes take at most two values. A stride-1 window of each size gives every candidate bin;
+    # the candidates are laid end to end and each output bin picks its own (a static gather).
+    pieces, index, offset = [], np.empty(out, np.int32), 0
+    for size in np.unique(sizes):
+        chosen = sizes == size
+        index[chosen] = starts[chosen] + offset
+        offset += length - int(size) + 1
+        pieces.append(pool(int(size), 1))
+    combined = pieces[0] if len(pieces) == 1 else jnp.concatenate(pieces, axis=axis)
+    return jnp.take(combined, index, axis=axis)
+
+
+def _adaptive_pool(inputs, output_size, data_format, op, mode):
+    inputs = jnp.asarray(inputs)
+    rank = _spatial_rank(inputs, op)
+    sizes = _adaptive_output_size(output_size, rank, op)
+    first = 1 if config.standardize_data_format(data_format) == "channels_last" else 2
+    if mode == "max":
+        floating = jnp.issubdtype(inputs.dtype, jnp.floating)
+        init = np.array(-np.inf if floating else jnp.iinfo(inputs.dtype).min, inputs.dtype)
+        reducer = jax.lax.max
+    else:
+        if not jnp.issubdtype(inputs.dtype, jnp.floating):
+            inputs = inputs.astype(config.floatx())
+        init, reducer = np.array(0, inputs.dtype), jax.lax.add
+    out = inputs
+    for i, size in enumerate(sizes):
+        if out.shape[first + i] == 0:
+            raise ValueError(
+                f"{op}: spatial axis {i} of the inputs is empty, so there is nothing to pool. "
+                f"Received: inputs.shape={tuple(inputs.shape)}"
+            )
+        out = _adaptive_axis(out, first + i, size, init, reducer, mode == "average")
+    return out
+
+
+@keras_op
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Mean over `output_size` bins that split each spatial axis as evenly as possible.
+
+    Bin `i` of an axis of length `n` pooled to `m` covers `[floor(i*n/m), ceil((i+1)*n/m))`, as in
+    PyTorch; bins may overlap by one step when `m` does not divide `n`. 1D/2D/3D follow the input rank.
+
+    >>> import numpy as np
+    >>> adaptive_average_pool(np.arange(5.0).reshape(1, 5, 1), 2)[0, :, 0].tolist()
+    [1.0, 3.0]
+    """
+    return _adaptive_pool(inputs, output_size, data_format, "adaptive_average_pool", "average")
+
+
+@keras_op
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Max over `output_size` bins per spatial axis (the same bins as `adaptive_average_pool`).
+
+    >>> import numpy as np
+    >>> adaptive_max_pool(np.arange(5.0).reshape(1, 5, 1), 2)[0, :, 0].tolist()
+    [2.0, 4.0]
+    """
+    return _adaptive_pool(inputs, output_size, data_format, "adaptive_max_pool", "max")
