@@ -175,12 +175,14 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         value = var.value
         return value if value.dtype == self.compute_dtype else value.astype(self.compute_dtype)
 
-    def get_initial_state(self, batch_size=None):
+    def _step_shape(self):
+        """One time step's shape without the batch axis, as built."""
         if self.data_format == "channels_last":
-            step_shape = (batch_size,) + self.spatial_dims + (self.input_dim,)
-        else:
-            step_shape = (batch_size, self.input_dim) + self.spatial_dims
-        shape = self.compute_output_shape(step_shape)[0]
+            return self.spatial_dims + (self.input_dim,)
+        return (self.input_dim,) + self.spatial_dims
+
+    def get_initial_state(self, batch_size=None):
+        shape = self.compute_output_shape((batch_size,) + self._step_shape())[0]
         return [jnp.zeros(shape, self.compute_dtype), jnp.zeros(shape, self.compute_dtype)]
 
     # ------------------------------------------------------------------ dropout
@@ -210,14 +212,18 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
                 f"{step_layout(self.rank, self.data_format)}. Received inputs of shape "
                 f"{tuple(inputs.shape)}."
             )
-        if inputs.shape[self._channel_axis] != self.input_dim:
+        lead = inputs.shape[:2] if sequence else inputs.shape[:1]
+        step = tuple(inputs.shape[len(lead):])
+        if step != self._step_shape():
+            # A sequence comes time-major; the user gave it batch-major.
+            received = (lead[1], lead[0]) + step if sequence else tuple(inputs.shape)
             raise ValueError(
-                f"{self._owner} was built for {self.input_dim} input channels, received inputs of "
-                f"shape {tuple(inputs.shape)} (data_format={self.data_format!r}). Create a new "
-                "layer for inputs with another number of channels."
+                f"{self._owner} was built for time steps of shape {self._step_shape()} "
+                f"({step_layout(self.rank, self.data_format)[len('(batch, '):]}, received "
+                f"inputs of shape {received}. The states have a fixed spatial shape: "
+                "create a new layer for inputs of another shape."
             )
         masks = self._input_mask(inputs[0] if sequence else inputs, training)
-        lead = inputs.shape[:2] if sequence else inputs.shape[:1]
 
         def fold(a):
             return jnp.reshape(a, (-1,) + a.shape[len(lead):])
