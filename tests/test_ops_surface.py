@@ -13,11 +13,7 @@ import lamina.ops
 from lamina.ops import core, linalg, math, nn, numpy
 
 # Public keras.ops names lamina.ops does not have. Keep it empty when possible; every entry says why.
-ALLOWLIST = {
-    # Pooling ops belong to lamina/ops/conv.py (another owner); not written yet.
-    "adaptive_average_pool",
-    "adaptive_max_pool",
-}
+ALLOWLIST: set[str] = set()
 
 # keras.ops names that lamina has only under lamina.ops.linalg so far: lamina/ops/__init__.py
 # (owned by the lead) does not re-export lamina.ops.linalg at the top level yet.
