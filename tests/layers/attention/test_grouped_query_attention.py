@@ -187,3 +187,24 @@ def test_bad_arguments_explain_themselves():
         layers.GroupQueryAttention(**BASE, flash_attention=True)(X, X, return_attention_scores=True)
     with pytest.raises(ValueError, match=r"`query` must have shape \(batch, length, features\).*\(2, 6\)"):
         layers.GroupQueryAttention(**BASE)(np.ones((2, 6), "float32"), X)
+
+
+def test_fit_matches_keras_and_runs_with_dropout():
+    y = RNG.normal(size=(2, 6)).astype("float32")
+
+    def build(m, **kwargs):
+        x = m.Input((5, 6))
+        h = m.layers.GroupQueryAttention(**BASE, **kwargs)(x, x, use_causal_mask=True)
+        return m.Model(x, m.layers.GlobalAveragePooling1D()(h))
+
+    km, lm = build(keras), build(lamina)
+    km.set_weights(lm.get_weights())
+    for mod, lib in ((km, keras), (lm, lamina)):
+        mod.compile(optimizer=lib.optimizers.SGD(0.1), loss="mse")
+        mod.fit(X, y, batch_size=1, epochs=2, shuffle=False, verbose=0)
+    for a, b in zip(lm.get_weights(), km.get_weights()):
+        _close(a, b, 1e-4)
+    dropped = build(lamina, dropout=0.3, seed=2)
+    dropped.compile(optimizer="adam", loss="mse")
+    history = dropped.fit(X, y, epochs=2, verbose=0).history["loss"]
+    assert np.all(np.isfinite(history))
