@@ -101,5 +101,12 @@ def reduce_weighted_values(
     if sample_weight is not None:
         sample_weight = sample_weight.astype(values.dtype)
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        if sample_weight.ndim < values.ndim:
+            # Per-sample weights on per-timestep (or per-pixel) losses weigh every entry of their
+            # sample. Keras 3 raises a broadcasting error here (a `(batch,)` weight against a
+            # `(batch, steps)` loss), which also breaks its losses on rank-3 targets whenever a
+            # sample weight is given; Keras 2 broadcast them as done here.
+            trailing = (1,) * (values.ndim - sample_weight.ndim)
+            sample_weight = jnp.broadcast_to(sample_weight.reshape(sample_weight.shape + trailing), values.shape)
         values = values * sample_weight
     return reduce_values(values, sample_weight, reduction)

@@ -130,3 +130,37 @@ def test_on_batch_methods_match_keras(keras3, data):
     np.testing.assert_allclose(lm.test_on_batch(x[:10], y[:10]), km.test_on_batch(x[:10], y[:10]), rtol=1e-5)
     np.testing.assert_allclose(lm.predict_on_batch(x[:10]), km.predict_on_batch(x[:10]), rtol=1e-5, atol=1e-6)
     assert lm.test_on_batch(x[:10], y[:10], return_dict=True).keys() == {"loss", "accuracy"}
+
+
+def test_rank3_targets_with_a_partial_last_batch_match_keras(keras3):
+    # A per-timestep Dense on (batch, steps, features): lamina pads the last batch (7 of 4+4) with
+    # zero per-sample weights, which must broadcast over the timestep axis of the loss.
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(7, 3, 5)).astype("float32")
+    y = rng.normal(size=(7, 3, 4)).astype("float32")
+
+    def build(lib):
+        model = lib.Sequential([lib.Input((3, 5)), lib.layers.Dense(4)])
+        model.compile(optimizer=lib.optimizers.SGD(0.1), loss="mse", metrics=["mae"])
+        return model
+
+    ours, theirs = build(lamina), build(keras3)
+    theirs.set_weights(ours.get_weights())
+    h1 = ours.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0).history
+    h2 = theirs.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0).history
+    for key in h2:
+        np.testing.assert_allclose(h1[key], h2[key], rtol=1e-5, atol=1e-6)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_per_sample_weights_on_sequence_losses_broadcast(keras3):
+    # Keras 3.15 raises "Incompatible shapes for broadcasting" for a (batch,) sample_weight on a
+    # (batch, steps) loss; lamina weighs every step of the sample, as Keras 2 did.
+    y_true, y_pred = np.ones((4, 3, 2), "float32"), np.zeros((4, 3, 2), "float32")
+    weights = np.array([1.0, 0.0, 1.0, 1.0], "float32")
+    with pytest.raises(ValueError, match="Incompatible shapes"):
+        keras3.losses.MeanSquaredError()(y_true, y_pred, sample_weight=weights)
+    got = float(lamina.losses.MeanSquaredError()(y_true, y_pred, sample_weight=weights))
+    # Every squared error is 1; three of four samples count; the mean is over all 12 entries.
+    assert got == pytest.approx(np.sum(np.ones((4, 3)) * weights[:, None]) / 12)
