@@ -33,13 +33,14 @@ from lamina import (  # noqa: E402
     saving,
     utils,
 )
-from lamina.layers import Input, InputLayer, Layer  # noqa: E402
+from lamina.layers import Input, InputLayer, InputSpec, Layer  # noqa: E402
 from lamina.models import Model, Sequential  # noqa: E402
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Input",
+    "InputSpec",
     "InputLayer",
     "KerasTensor",
     "Layer",

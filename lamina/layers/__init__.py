@@ -20,6 +20,7 @@ from lamina.layers.activations import *  # noqa: F403
 from lamina.layers.attention import *  # noqa: F403
 from lamina.layers.convolutional import *  # noqa: F403
 from lamina.layers.core import *  # noqa: F403
+from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.layers.merging import *  # noqa: F403
 from lamina.layers.normalization import *  # noqa: F403

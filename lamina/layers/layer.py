@@ -387,6 +387,12 @@ class Layer(Operation):
         # 1. Arrays in: NumPy and Python numbers become JAX arrays in the compute dtype.
         if args:
             args = (_call_args.convert_inputs(args[0], self.compute_dtype if self.autocast else None),) + args[1:]
+            spec = self.__dict__.get("input_spec")
+            if spec is not None:
+                # A layer that declares what it accepts rejects other inputs before any work.
+                from lamina.layers.input_spec import assert_input_compatibility
+
+                assert_input_compatibility(spec, args[0], self.name)
 
         # 2. Symbolic inputs: record a node in the graph; shapes only.
         if any_symbolic_tensors(args, kwargs):

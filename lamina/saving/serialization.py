@@ -177,7 +177,9 @@ def _class_identity(cls):
     if issubclass(cls, FunctionOperation) and cls.__module__.startswith("lamina."):
         return f"keras.src.ops.{_op_submodule(cls)}", cls.__name__, cls.__name__
     if object_registry.is_builtin(cls):
-        return cls.__dict__["_keras_module"], cls.__name__, None
+        # A class may be saved under its Keras export name (GroupedQueryAttention is exported,
+        # and written in configs, as GroupQueryAttention).
+        return cls.__dict__["_keras_module"], cls.__dict__.get("_keras_class_name", cls.__name__), None
     if cls.__module__.startswith("lamina.") and class_lookup.builtin_object(
         {"class_name": cls.__name__, "module": _keras_module_of(cls.__module__)}
     ) is cls:

@@ -160,8 +160,6 @@ def test_keras_files_load_in_lamina_and_round_trip(tmp_path):
     _close(lamina.saving.load_model(tmp_path / "l.keras").predict([Q, V], verbose=0), want)
 
 
-@pytest.mark.xfail(strict=True, reason="serialization._class_identity writes cls.__name__ "
-                   "('GroupedQueryAttention'); it must honour `_keras_class_name` for Keras to load it")
 def test_lamina_files_load_in_keras(tmp_path):
     km = _keras_model()
     km.save(tmp_path / "k.keras")
