@@ -245,8 +245,9 @@ def _from_config(cls, config, custom_objects):
             if "class_name" in value and "config" in value:
                 return deserialize_keras_object(value, custom_objects=custom_objects)
             return {k: resolve(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [resolve(v) for v in value]
+        if isinstance(value, (list, tuple)):
+            # In-memory Keras configs keep tuples where JSON has lists (a call's `args`).
+            return type(value)(resolve(v) for v in value)
         return value
 
     def call(name, node_data):

@@ -219,3 +219,14 @@ def test_keras2_style_inbound_nodes_are_read(rng):
     _copy_weights(reference, rebuilt)
     x = _f32(INPUTS["shared_depths"](rng))
     _assert_close(_predict(reference, x), _predict(rebuilt, x))
+
+
+def test_in_memory_keras_config_with_a_multi_tensor_call(keras3):
+    # keras_model.get_config() (not a file) keeps a call's `args` as a tuple.
+    q, v = keras3.Input((4, 8)), keras3.Input((6, 8))
+    km = keras3.Model([q, v], keras3.layers.MultiHeadAttention(2, 4)(q, v))
+    lm = lamina.Model.from_config(km.get_config())
+    lm.set_weights(km.get_weights())
+    rng = np.random.default_rng(0)
+    xq, xv = rng.normal(size=(2, 4, 8)).astype("float32"), rng.normal(size=(2, 6, 8)).astype("float32")
+    np.testing.assert_allclose(np.asarray(lm([xq, xv])), np.asarray(km([xq, xv])), rtol=1e-5, atol=1e-5)
