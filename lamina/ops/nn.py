@@ -15,6 +15,8 @@ import numpy as np
 from lamina import config
 from lamina.backend.dtypes import standardize_dtype
 from lamina.ops.conv import (  # noqa: F401 - re-exported, as in keras.ops.nn
+    adaptive_average_pool,
+    adaptive_max_pool,
     average_pool,
     conv,
     conv_transpose,
