@@ -2,9 +2,9 @@
 
 Inputs are sequences of 1-, 2- or 3-D feature maps, `(batch, time, *spatial, channels)` (or
 `(batch, time, channels, *spatial)` with `data_format="channels_first"`); the output and the
-states `h`, `c` are feature maps of `filters` channels. The input convolution of every time step is
-computed in one convolution before the time loop; the loop (`time_loop`) only runs the recurrent
-convolution and the gates.
+states `h`, `c` are feature maps of `filters` channels. The loop over time is `time_loop`; on
+accelerators the input convolution of every step is computed as one convolution before it, so the
+loop only runs the recurrent convolution and the gates.
 
 >>> import numpy as np
 >>> from lamina import layers
@@ -22,6 +22,7 @@ from lamina import regularizers
 from lamina.backend import naming
 from lamina.backend import state as _state
 from lamina.layers.layer import _register
+from lamina.layers.recurrent import rnn as _rnn
 from lamina.layers.recurrent.builtin_rnn import add_cell_properties
 from lamina.layers.recurrent.conv_lstm_cell import ConvLSTMCell, step_layout
 from lamina.layers.recurrent.rnn import RNN
@@ -35,6 +36,17 @@ _CELL_ARGS = (
     "bias_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout",
     "recurrent_dropout",
 )
+
+
+
+def _hoist_input_conv():
+    """Whether the input convolution runs once for all steps before the loop, or in each step.
+
+    One large convolution suits accelerators. On CPU, measured (8 steps of 16x16x4 maps, 16
+    filters): a training step costs the same either way, inference is up to 2x faster with a small
+    convolution per step, so CPU keeps it in the loop.
+    """
+    return not _rnn._on_cpu()
 
 
 @add_cell_properties
@@ -119,6 +131,7 @@ class ConvLSTM(RNN):
     # ------------------------------------------------------------------ calling
     def call(self, sequences, initial_state=None, mask=None, training=False):
         self._check_rank(sequences.shape)
+        self.cell.check_step_shape(sequences.shape[2:], sequences.shape)
         if isinstance(mask, (list, tuple)):
             mask = mask[0] if mask else None
         dtype = self.compute_dtype
@@ -127,16 +140,24 @@ class ConvLSTM(RNN):
         cell = self.cell
         if training:
             self._prepare_dropout(cell, sequences[:, 0], states)
+        # Time-major: the loop slices steps off the leading axis.
+        time_major = jnp.swapaxes(sequences, 0, 1)
         try:
-            # Time-major: the loop slices steps off the leading axis.
-            projected = cell._input_projection(jnp.swapaxes(sequences, 0, 1), training, sequence=True)
+            if _hoist_input_conv():
+                loop_inputs = cell._input_projection(time_major, training, sequence=True)
 
-            def step(z_t, s):
-                return cell._recurrent_step(z_t, s, training)
+                def step(z_t, s):
+                    return cell._recurrent_step(z_t, s, training)
+
+            else:
+                loop_inputs = time_major
+
+                def step(x_t, s):
+                    return cell._recurrent_step(cell._input_projection(x_t, training), s, training)
 
             spec = jax.ShapeDtypeStruct(states[0].shape, dtype)
             last_output, outputs, final_states = time_loop(
-                step, projected, states, self._initial_output(states, spec), mask=mask,
+                step, loop_inputs, states, self._initial_output(states, spec), mask=mask,
                 go_backwards=self.go_backwards, unroll=self.unroll,
                 zero_output_for_mask=self.zero_output_for_mask,
                 return_sequences=self.return_sequences, time_major=True,

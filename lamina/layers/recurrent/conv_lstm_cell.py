@@ -5,7 +5,7 @@ Like `LSTMCell`, with the two matmuls replaced by convolutions: the input is con
 the previous output `h` with `recurrent_kernel` (`kernel_size + (filters, 4 * filters)`, always
 stride 1 and 'same' padding, so `h` keeps its spatial shape). Gates are side by side on the channel
 axis in Keras's order (i, f, c, o). As for the built-in cells, the step is split in two: the input
-convolution does not depend on the state, so the layer runs it once for all time steps.
+convolution does not depend on the state, so the layer can run it once for all time steps.
 
 >>> import numpy as np
 >>> from lamina.layers.recurrent.conv_lstm_cell import ConvLSTMCell
@@ -181,6 +181,16 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
             return self.spatial_dims + (self.input_dim,)
         return (self.input_dim,) + self.spatial_dims
 
+    def check_step_shape(self, step_shape, received_shape):
+        """Raises unless a time step (without batch) has the shape this cell was built for."""
+        if tuple(step_shape) != self._step_shape():
+            raise ValueError(
+                f"{self._owner} was built for time steps of shape {self._step_shape()} "
+                f"({step_layout(self.rank, self.data_format)[len('(batch, '):]}, received "
+                f"inputs of shape {tuple(received_shape)}. The states have a fixed spatial "
+                "shape: create a new layer for inputs of another shape."
+            )
+
     def get_initial_state(self, batch_size=None):
         shape = self.compute_output_shape((batch_size,) + self._step_shape())[0]
         return [jnp.zeros(shape, self.compute_dtype), jnp.zeros(shape, self.compute_dtype)]
@@ -196,6 +206,8 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         with its gate's quarter of the kernel."""
         if not isinstance(x, list):
             return _conv_op.raw(x, kernel, data_format=self.data_format, **conv_args)
+        # Four convolutions, not one grouped convolution of the four side by side: on CPU the
+        # grouped one made a training step 2.4x slower (measured, 16x16 maps, 16 filters).
         kernels = jnp.split(kernel, _GATES, axis=-1)
         return jnp.concatenate(
             [_conv_op.raw(xg, k, data_format=self.data_format, **conv_args)
@@ -213,16 +225,9 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
                 f"{tuple(inputs.shape)}."
             )
         lead = inputs.shape[:2] if sequence else inputs.shape[:1]
-        step = tuple(inputs.shape[len(lead):])
-        if step != self._step_shape():
-            # A sequence comes time-major; the user gave it batch-major.
-            received = (lead[1], lead[0]) + step if sequence else tuple(inputs.shape)
-            raise ValueError(
-                f"{self._owner} was built for time steps of shape {self._step_shape()} "
-                f"({step_layout(self.rank, self.data_format)[len('(batch, '):]}, received "
-                f"inputs of shape {received}. The states have a fixed spatial shape: "
-                "create a new layer for inputs of another shape."
-            )
+        # A sequence comes time-major; the user gave it batch-major.
+        received = (lead[1], lead[0]) + inputs.shape[2:] if sequence else inputs.shape
+        self.check_step_shape(inputs.shape[len(lead):], received)
         masks = self._input_mask(inputs[0] if sequence else inputs, training)
 
         def fold(a):
