@@ -6,7 +6,8 @@ _UIDS = {}
 
 
 def to_snake_case(name):
-    name = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    name = re.sub(r"\W+", "", name)
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
     return name.lstrip("_") or "op"
 

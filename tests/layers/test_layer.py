@@ -260,3 +260,15 @@ def test_fit_leaves_a_layer_frozen_at_construction_unchanged():
     model.fit(_x(8, 4), _x(8, 1, seed=1), epochs=1, verbose=0)
     for a, b in zip(before, model.get_layer("frozen").get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_automatic_names_follow_keras_snake_case(keras3):
+    from keras.src.utils.naming import to_snake_case as keras_snake
+
+    from lamina.backend.naming import to_snake_case
+
+    # Every public layer, metric, loss, optimizer and callback class name, plus acronym-heavy ones.
+    names = [n for mod in (layers, lamina.metrics, lamina.losses, lamina.optimizers, lamina.callbacks)
+             for n in dir(mod) if n[:1].isupper()]
+    names += ["ConvLSTM2D", "GRUCell", "R2Score", "MeanIoU", "HTTPServer2", "My Layer!"]
+    assert [to_snake_case(n) for n in names] == [keras_snake(n) for n in names]
