@@ -2,9 +2,11 @@ from lamina.layers.preprocessing.auto_contrast import AutoContrast
 from lamina.layers.preprocessing.category_encoding import CategoryEncoding
 from lamina.layers.preprocessing.center_crop import CenterCrop
 from lamina.layers.preprocessing.discretization import Discretization
+from lamina.layers.preprocessing.hashed_crossing import HashedCrossing
 from lamina.layers.preprocessing.hashing import Hashing
 from lamina.layers.preprocessing.integer_lookup import IntegerLookup
 from lamina.layers.preprocessing.normalization import Normalization
+from lamina.layers.preprocessing.pipeline import Pipeline
 from lamina.layers.preprocessing.random_brightness import RandomBrightness
 from lamina.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
 from lamina.layers.preprocessing.random_contrast import RandomContrast
@@ -24,8 +26,9 @@ from lamina.layers.preprocessing.solarization import Solarization
 from lamina.layers.preprocessing.string_lookup import StringLookup
 
 __all__ = [
-    "CategoryEncoding", "CenterCrop", "Discretization", "Hashing", "IntegerLookup", "Normalization",
-    "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation", "RandomTranslation",
-    "RandomZoom", "Rescaling", "Resizing", "StringLookup",
-    "AutoContrast", "RandomColorDegeneration", "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization", "RandomSaturation", "Solarization",
+    "AutoContrast", "CategoryEncoding", "CenterCrop", "Discretization", "HashedCrossing", "Hashing",
+    "IntegerLookup", "Normalization", "Pipeline", "RandomBrightness", "RandomColorDegeneration",
+    "RandomContrast", "RandomCrop", "RandomFlip", "RandomGrayscale", "RandomHue", "RandomInvert",
+    "RandomPosterization", "RandomRotation", "RandomSaturation", "RandomTranslation", "RandomZoom",
+    "Rescaling", "Resizing", "Solarization", "StringLookup",
 ]
