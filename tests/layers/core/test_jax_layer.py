@@ -139,3 +139,15 @@ def test_bad_arguments_are_explained():
         JaxLayer(mlp_call)
     with pytest.raises(TypeError, match="`call_fn` must be callable"):
         JaxLayer("mlp")
+
+
+def test_keras_file_round_trip_with_custom_objects(tmp_path):
+    # The functions are saved by name; loading needs them as custom objects, as in Keras.
+    x, y = _data()
+    model = lamina.Sequential([lamina.Input((4,)), JaxLayer(mlp_call, mlp_init)])
+    model.compile("sgd", "mse")
+    model.fit(x, y, epochs=1, verbose=0)
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    loaded = lamina.saving.load_model(path, custom_objects={"mlp_call": mlp_call, "mlp_init": mlp_init})
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
