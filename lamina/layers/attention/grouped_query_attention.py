@@ -33,6 +33,7 @@ from lamina import constraints, initializers, ops, regularizers
 from lamina.backend.keras_tensor import KerasTensor
 from lamina.layers.activations.activation_layers import Softmax
 from lamina.layers.attention.einsum_dense import EinsumDense
+from lamina.layers.attention.multi_head_attention import projection_kwargs
 from lamina.layers.layer import Layer, _register
 from lamina.layers.regularization.dropout import Dropout
 
@@ -101,16 +102,7 @@ class GroupedQueryAttention(Layer):
         self._inverse_sqrt_head_dim = 1.0 / math.sqrt(float(head_dim))
 
     def _sublayer_kwargs(self):
-        # Each projection gets its own copy of the initializers, as in Keras.
-        def copy(init):
-            return type(init).from_config(init.get_config())
-
-        return dict(kernel_initializer=copy(self.kernel_initializer),
-                    bias_initializer=copy(self.bias_initializer),
-                    kernel_regularizer=self.kernel_regularizer, bias_regularizer=self.bias_regularizer,
-                    activity_regularizer=self.activity_regularizer,
-                    kernel_constraint=self.kernel_constraint, bias_constraint=self.bias_constraint,
-                    dtype=self.dtype_policy)
+        return projection_kwargs(self)
 
     def _projection(self, equation, heads, bias_axes, name, **extra):
         return EinsumDense(equation, output_shape=(None, heads, self.head_dim),

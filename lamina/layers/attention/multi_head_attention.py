@@ -36,6 +36,27 @@ from lamina.layers.layer import Layer, _register
 _LETTERS = string.ascii_lowercase
 
 
+def projection_kwargs(layer, prefix=""):
+    """The weight options an attention layer passes to each of its projection sublayers.
+
+    `prefix` is where the layer keeps them (`_kernel_initializer` or `kernel_initializer`). Each
+    projection gets its own copy of the initializers, as in Keras, so seeded ones differ per
+    projection.
+    """
+    def get(name):
+        return getattr(layer, prefix + name)
+
+    def copy(init):
+        return type(init).from_config(init.get_config())
+
+    return dict(kernel_initializer=copy(get("kernel_initializer")),
+                bias_initializer=copy(get("bias_initializer")),
+                kernel_regularizer=get("kernel_regularizer"), bias_regularizer=get("bias_regularizer"),
+                activity_regularizer=get("activity_regularizer"),
+                kernel_constraint=get("kernel_constraint"), bias_constraint=get("bias_constraint"),
+                dtype=layer.dtype_policy)
+
+
 def projection_equation(free_dims, bound_dims, output_dims):
     """Einsum for a projection keeping `free_dims` axes, contracting `bound_dims`, adding `output_dims`.
 
@@ -137,16 +158,7 @@ class MultiHeadAttention(Layer):
     output_dense = property(lambda self: self._output_dense)
 
     def _sublayer_kwargs(self):
-        # Each projection gets its own copy of the initializers (as Keras does).
-        def copy(init):
-            return type(init).from_config(init.get_config())
-
-        return dict(kernel_initializer=copy(self._kernel_initializer),
-                    bias_initializer=copy(self._bias_initializer),
-                    kernel_regularizer=self._kernel_regularizer, bias_regularizer=self._bias_regularizer,
-                    activity_regularizer=self._activity_regularizer,
-                    kernel_constraint=self._kernel_constraint, bias_constraint=self._bias_constraint,
-                    dtype=self.dtype_policy)
+        return projection_kwargs(self, prefix="_")
 
     def _projection(self, input_rank, dims, name):
         equation, bias_axes, out_rank = projection_equation(input_rank - 1, 1, 2)
