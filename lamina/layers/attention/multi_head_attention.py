@@ -266,27 +266,12 @@ class MultiHeadAttention(Layer):
         output = jnp.einsum(self._combine_equation, weights, value)
         return output, scores
 
-    def __call__(self, query, value, key=None, **kwargs):
-        # Positional (query, value, key) fixes the order of the tensors a functional model hands
-        # back as `mask=[query_mask, value_mask, key_mask]`.
-        if key is None:
-            return super().__call__(query, value, **kwargs)
-        return super().__call__(query, value, key, **kwargs)
-
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
-             attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False,
-             mask=None):
+             attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False):
+        # Inside a functional model, `query_mask`/`value_mask`/`key_mask` are filled from the
+        # tensors' own masks by the runner (Layer `<arg>_mask` parameters).
         if key is None:
             key = value
-        if mask is not None:
-            masks = list(mask) if isinstance(mask, (list, tuple)) else [mask]
-            masks += [None] * 3
-            if query_mask is None:
-                query_mask = masks[0]
-            if value_mask is None:
-                value_mask = masks[1]
-            if key_mask is None and key is not value:
-                key_mask = masks[2]
         attention_mask = self._compute_attention_mask(
             query, value, query_mask=query_mask, value_mask=value_mask, key_mask=key_mask,
             attention_mask=attention_mask, use_causal_mask=use_causal_mask)
