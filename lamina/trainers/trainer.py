@@ -634,7 +634,7 @@ class Trainer:
         lists = ([], variables)
         fn = self._get_fn(("predict", len(variables)), lambda: step_lib.make_predict_fn(self, (variables, [])))
         # Predict runs on each process's own devices: its outputs must be fetchable here.
-        values = [v.value for v in variables]
+        values = _forward.current_values(variables)
         outputs = []
         if data.kind == "arrays":
             idx = jnp.asarray(data.index_matrix())
